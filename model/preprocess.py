@@ -1,0 +1,203 @@
+"""Turn any drawing into what MNIST looks like: a white digit on black, 20 px on its longer side, centred by mass.
+
+MNIST's digits were made by cropping the ink, scaling it so the longer side is 20 px (keeping the aspect ratio,
+anti-aliased) and placing it in a 28×28 field so that its centre of mass sits in the middle. A canvas drawing is
+nothing like that until it goes through the same steps, which is why a naive resize of the whole canvas misreads.
+
+Accepted: a Gradio Sketchpad/ImageEditor dict (``background``, ``layers``, ``composite``, any of them missing), a PIL
+image of any mode (transparent with the ink only in alpha, dark on light, light on dark, coloured, palette, 16-bit,
+CMYK, ...), a numpy array, or a path to an image file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 4096
+MAX_PIXELS = MAX_SIDE * MAX_SIDE
+DIGIT_BOX = 20  # MNIST: the longer side of the digit's bounding box
+FIELD = 28
+WORKING_SIDE = 448  # larger drawings are box-averaged down to about this before the rest of the work
+INK_THRESHOLD = 0.12  # below this (after the background is removed) a pixel counts as paper, not ink
+
+
+class DrawingError(ValueError):
+    """The input cannot be read as a drawing; the message says why."""
+
+
+def check_size(width: int, height: int) -> None:
+    """Refuse absurd images from their header alone, before any pixel is decoded."""
+    if width < 1 or height < 1:
+        raise DrawingError(f"The image is empty ({width}×{height} px).")
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise DrawingError(f"The image is {width}×{height} px; the limit is {MAX_SIDE} px a side.")
+
+
+def open_image(source: str | os.PathLike | Any) -> Image.Image:
+    """Open an image file (path or file object), checking its size before decoding it."""
+    try:
+        with Image.open(source) as image:
+            check_size(*image.size)
+            image.load()
+            return ImageOps.exif_transpose(image)
+    except DrawingError:
+        raise
+    except Image.DecompressionBombError as error:
+        raise DrawingError(f"The image is too large to decode safely (limit {MAX_SIDE} px a side).") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise DrawingError("The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).") from error
+
+
+def to_image(value: Any) -> Image.Image | None:
+    """One image from whatever a caller sends; ``None`` when nothing was sent."""
+    if value is None:
+        return None
+    if isinstance(value, Image.Image):
+        check_size(*value.size)
+        return value
+    if isinstance(value, np.ndarray):
+        if value.ndim not in (2, 3) or (value.ndim == 3 and value.shape[2] not in (1, 3, 4)):
+            raise DrawingError(f"An image array must be H×W, H×W×3 or H×W×4, not {value.shape}.")
+        check_size(value.shape[1], value.shape[0])
+        if value.ndim == 3 and value.shape[2] == 1:
+            value = value[:, :, 0]
+        if value.dtype == np.bool_:
+            value = value.astype(np.uint8) * 255
+        elif value.dtype != np.uint8:
+            value = np.nan_to_num(value.astype(np.float64))
+            high = value.max() if value.size else 0
+            value = (value / high * 255 if high > 1 else value * 255).clip(0, 255).astype(np.uint8)
+        return Image.fromarray(np.ascontiguousarray(value))
+    if isinstance(value, Mapping) and ("path" in value or "url" in value):
+        path = value.get("path")
+        if not path:
+            raise DrawingError("The image reference has no local path.")
+        return open_image(path)
+    if isinstance(value, (str, os.PathLike)):
+        return open_image(value)
+    raise DrawingError(f"Expected an image, not {type(value).__name__}.")
+
+
+def drawing_to_image(value: Any) -> Image.Image | None:
+    """The picture a Sketchpad dict (or a single image) shows; ``None`` when there is none.
+
+    A Sketchpad sends ``composite`` (background with the layers on top). When it is missing, the layers are laid
+    over the background here; an API caller may send only ``background``.
+    """
+    if not isinstance(value, Mapping) or "path" in value or "url" in value:
+        return to_image(value)
+    unknown = set(value) - {"background", "layers", "composite", "id"}
+    if unknown:
+        raise DrawingError(f"Unexpected canvas keys: {sorted(unknown)}; expected background, layers, composite.")
+    composite = to_image(value.get("composite"))
+    if composite is not None:
+        return composite
+    layers = [to_image(layer) for layer in value.get("layers") or []]
+    layers = [layer for layer in layers if layer is not None]
+    background = to_image(value.get("background"))
+    if not layers:
+        return background
+    size = background.size if background is not None else layers[0].size
+    canvas = background.convert("RGBA") if background is not None else Image.new("RGBA", size, (0, 0, 0, 0))
+    for layer in layers:
+        layer = layer.convert("RGBA")
+        if layer.size != size:
+            layer = layer.resize(size, Image.Resampling.BILINEAR)
+        canvas = Image.alpha_composite(canvas, layer)
+    return canvas
+
+
+def _shrink(image: Image.Image) -> Image.Image:
+    """Box-average a large image down to about WORKING_SIDE: cheap, and far more detail than 20 px needs."""
+    factor = max(image.size) // WORKING_SIDE
+    return image.reduce(factor) if factor >= 2 else image
+
+
+def ink_map(image: Image.Image) -> np.ndarray:
+    """Ink strength in [0, 1] per pixel (1 = full ink), whatever the image's mode and colours.
+
+    Transparent images: the ink is the alpha channel (a Sketchpad layer has RGB 0 and the strokes in alpha).
+    Opaque images: the paper colour is the median of the border; ink is how far each pixel is from it, in any
+    channel, so dark-on-light, light-on-dark and coloured ink all read alike.
+    """
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float32)
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        span = high - low if np.isfinite(high - low) and high > low else 1.0
+        grey = np.nan_to_num((values - low) / span * 255)
+        image = Image.fromarray(grey.astype(np.uint8))
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+    image = _shrink(image.convert("RGBA" if has_alpha else "RGB"))
+    pixels = np.asarray(image, dtype=np.float32) / 255
+    if has_alpha:
+        alpha = pixels[:, :, 3]
+        if alpha.min() < 0.5:  # a real transparent background: the strokes are whatever is opaque
+            return alpha
+        pixels = pixels[:, :, :3]
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    paper = np.median(border, axis=0)
+    return np.abs(pixels - paper).max(axis=2)
+
+
+def center_of_mass(ink: np.ndarray) -> tuple[float, float]:
+    """(row, column) of the ink's centre of mass."""
+    total = ink.sum()
+    rows = np.arange(ink.shape[0], dtype=np.float32)
+    cols = np.arange(ink.shape[1], dtype=np.float32)
+    return float(ink.sum(axis=1) @ rows / total), float(ink.sum(axis=0) @ cols / total)
+
+
+def mnist_field(ink: np.ndarray) -> np.ndarray | None:
+    """Crop, scale and centre an ink map the way MNIST was made; ``None`` when there is no ink."""
+    if ink.size == 0 or not np.isfinite(ink).all():
+        ink = np.nan_to_num(ink, nan=0.0, posinf=1.0, neginf=0.0)
+    strongest = float(ink.max()) if ink.size else 0.0
+    if strongest < INK_THRESHOLD:
+        return None
+    ink = np.clip((ink - INK_THRESHOLD) / (strongest - INK_THRESHOLD), 0, 1)  # paper to 0, the darkest ink to 1
+    rows, cols = np.nonzero(ink > 0.2)
+    if rows.size == 0:
+        return None
+    crop = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    height, width = crop.shape
+    scale = DIGIT_BOX / max(height, width)
+    new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    digit = np.asarray(Image.fromarray(crop).resize(new_size, Image.Resampling.LANCZOS), dtype=np.float32)
+    digit = np.clip(digit, 0, None)
+    if digit.max() <= 0:
+        return None
+    digit = np.clip(digit / digit.max(), 0, 1)  # a thin stroke shrunk a lot is faint; MNIST's strokes peak at 255
+    field = np.zeros((FIELD, FIELD), dtype=np.float32)
+    com_row, com_col = center_of_mass(digit)
+    top = int(np.clip(round(FIELD / 2 - com_row), 0, FIELD - digit.shape[0]))
+    left = int(np.clip(round(FIELD / 2 - com_col), 0, FIELD - digit.shape[1]))
+    field[top : top + digit.shape[0], left : left + digit.shape[1]] = digit
+    return field
+
+
+def preprocess(value: Any) -> torch.Tensor | None:
+    """Any drawing → a ``1×28×28`` float tensor in [0, 1], white digit on black; ``None`` when nothing is drawn.
+
+    Raises ``DrawingError`` (with a message for the user) for input that is not a usable image.
+    """
+    image = drawing_to_image(value)
+    if image is None:
+        return None
+    field = mnist_field(ink_map(image))
+    return None if field is None else torch.from_numpy(field).unsqueeze(0)
+
+
+def naive_resize(value: Any) -> torch.Tensor | None:
+    """The baseline many demos use: the whole canvas resized to 28×28 (inverted to white-on-black). For contrast."""
+    image = drawing_to_image(value)
+    if image is None:
+        return None
+    ink = ink_map(image)
+    small = Image.fromarray(ink).resize((FIELD, FIELD), Image.Resampling.BILINEAR)
+    return torch.from_numpy(np.clip(np.asarray(small, dtype=np.float32), 0, 1)).unsqueeze(0)
