@@ -36,7 +36,8 @@ def draw_canvas(digit: np.ndarray, rng: np.random.Generator, style: str | None =
     width = max(1, min(side - 2, round(crop.shape[1] * scale)))
     height = min(side - 2, digit_height)
     shape = Image.fromarray(crop).resize((width, height), Image.Resampling.BICUBIC)
-    mask = shape.point(lambda v, t=int(rng.uniform(70, 170)): 255 if v > t else 0)
+    cut = int(rng.uniform(70, 170))  # where the scan's soft edge is cut: a thinner or thicker pen
+    mask = shape.point(lambda v: 255 if v > cut else 0)
     # Vary the stroke width relative to the digit: thicker or thinner than the scan's own.
     stroke_change = int(rng.integers(-1, 3)) * max(1, height // 60)
     if stroke_change:

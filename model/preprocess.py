@@ -11,6 +11,9 @@ CMYK, ...), a numpy array, or a path to an image file.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -52,6 +55,27 @@ def open_image(source: str | os.PathLike | Any) -> Image.Image:
         raise DrawingError(f"The image is too large to decode safely (limit {MAX_SIDE} px a side).") from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise DrawingError("The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).") from error
+
+
+MAX_DATA_URL_CHARS = 8_000_000  # ≈ 6 MB of image: far above any canvas PNG
+
+
+def decode_data_url(text: Any) -> Image.Image | None:
+    """A ``data:image/...;base64,`` URL (what a browser canvas exports) → image; ``None`` for an empty string.
+
+    Only data URLs are accepted, never paths, so text from a browser cannot make the server open a file.
+    """
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str) or not text.startswith("data:image/") or ";base64," not in text[:64]:
+        raise DrawingError("The drawing must arrive as a data:image/...;base64 URL.")
+    if len(text) > MAX_DATA_URL_CHARS:
+        raise DrawingError(f"The drawing is too large ({len(text):,} characters; the limit is {MAX_DATA_URL_CHARS:,}).")
+    try:
+        payload = base64.b64decode(text.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise DrawingError("The drawing's data URL is not valid base64.") from error
+    return open_image(io.BytesIO(payload))
 
 
 def to_image(value: Any) -> Image.Image | None:

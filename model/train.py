@@ -68,7 +68,9 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     thin = -F.max_pool2d(-warped, 2, stride=1, padding=0)
     thin = F.pad(thin, (0, 1, 0, 1))
     blended_thick = 0.5 * (warped + thick)
-    warped = torch.where(choice < 0.25, blended_thick, torch.where(choice > 0.85, torch.maximum(thin, 0.6 * warped), warped))
+    warped = torch.where(
+        choice < 0.25, blended_thick, torch.where(choice > 0.85, torch.maximum(thin, 0.6 * warped), warped)
+    )
     return warped.clamp(0, 1)
 
 
@@ -140,7 +142,9 @@ def main() -> None:
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
-    save_file(state, out_dir / "mnist_mlp.safetensors", metadata={"test_accuracy": f"{history[-1]['test_accuracy']:.4f}"})
+    save_file(
+        state, out_dir / "mnist_mlp.safetensors", metadata={"test_accuracy": f"{history[-1]['test_accuracy']:.4f}"}
+    )
     card = {
         "architecture": "Flatten, Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)",
         "parameters": sum(p.numel() for p in model.parameters()),
@@ -151,7 +155,11 @@ def main() -> None:
         "device": str(device),
         "cpu_threads": torch.get_num_threads(),
         "hyperparameters": {k: v for k, v in vars(args).items() if k not in ("data_dir", "out_dir", "device")},
-        "versions": {"python": platform.python_version(), "torch": torch.__version__, "torchvision": torchvision.__version__},
+        "versions": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "torchvision": torchvision.__version__,
+        },
         "history": history,
     }
     (out_dir / "model_card.json").write_text(json.dumps(card, indent=2) + "\n")

@@ -1,0 +1,1 @@
+"""Interactive PyTorch teaching labs (no web framework imports here)."""

@@ -1,0 +1,401 @@
+"""Tests for lab.detach, the y.detach() teaching lab."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lab import detach
+from lab.detach import (
+    DEFAULT_MODE,
+    DEFAULT_OP,
+    DEFAULT_X,
+    FLOAT32_MAX,
+    MAX_VALUES,
+    MODES,
+    OPS,
+    PITFALL,
+    LabInputError,
+    available_devices,
+    parse_edits,
+    parse_x,
+    run_experiment,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+
+
+def _run_code(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+# --- constants and module surface ---------------------------------------------------------------------------------
+
+
+def test_constants_and_tables() -> None:
+    assert list(OPS) == ["x * 2", "x ** 2", "x.exp()", "x.sigmoid()"]
+    assert list(MODES) == ["y.detach()", "y.detach().cpu()", "y.detach().clone()"]
+    assert (DEFAULT_X, DEFAULT_OP, DEFAULT_MODE, MAX_VALUES) == ("1, 2, 3", "x * 2", "y.detach()", 16)
+    assert set(PITFALL) == {"en", "zh-CN"}
+    assert 'device="cuda"' in PITFALL["en"] and ".cuda()" in PITFALL["en"] and "None" in PITFALL["en"]
+    assert 'device="cuda"' in PITFALL["zh-CN"]
+
+
+def test_module_does_not_import_gradio() -> None:
+    code = "import sys, lab.detach; print('gradio' in sys.modules)"
+    assert _run_code(code).strip() == "False"
+    assert "gradio" not in Path(detach.__file__).read_text(encoding="utf-8")
+
+
+def test_available_devices() -> None:
+    devices = available_devices()
+    assert devices[0] == "cpu"
+    assert ("cuda" in devices) == torch.cuda.is_available()
+
+
+# --- the experiment on the CPU ----------------------------------------------------------------------------------
+
+
+def test_default_run_without_edits() -> None:
+    r = run_experiment()
+    assert r["device"] == "cpu" and r["z_device"] == "cpu"
+    assert r["x"] == "tensor([1., 2., 3.], requires_grad=True)"
+    assert r["y_before"] == "tensor([2., 4., 6.], grad_fn=<MulBackward0>)"
+    assert r["y"] == r["y_before"]
+    assert r["z"] == "tensor([2., 4., 6.])"
+    assert r["shares_storage"] is True and r["same_object"] is True
+    assert r["y_changed"] is False
+    assert r["y_version"] == r["z_version"] == 0
+    assert r["x_grad"] == [2.0, 2.0, 2.0] and r["backward_error"] is None
+    assert r["cpu_case"] is None
+    assert "Edit z" in r["why"]["en"] and "修改 z" in r["why"]["zh-CN"]
+
+
+def test_detach_shares_storage_and_version_counter() -> None:
+    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 100]])
+    assert r["y"] == "tensor([100.,   4.,   6.], grad_fn=<MulBackward0>)"
+    assert r["z"] == "tensor([100.,   4.,   6.])"
+    assert r["y_values"] == r["z_values"] == [100.0, 4.0, 6.0]
+    assert r["y_changed"] is True and r["shares_storage"] is True and r["same_object"] is True
+    assert r["y_version"] == r["z_version"] == 1
+    assert r["y_requires_grad"] is True and r["z_requires_grad"] is False
+    assert r["y_grad_fn"] == "MulBackward0" and r["z_grad_fn"] is None
+    assert r["y_is_leaf"] is False and r["z_is_leaf"] is True
+    assert "share storage" in r["why"]["en"] and "went up to 1" in r["why"]["en"]
+
+    r3 = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 7], [1, 8], [-1, 9]])
+    assert r3["y_values"] == [7.0, 8.0, 9.0]
+    assert r3["y_version"] == r3["z_version"] == 3
+
+
+def test_edit_with_same_value_still_bumps_versions() -> None:
+    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 2.0]])
+    assert r["y_changed"] is False and r["shares_storage"] is True
+    assert r["y_version"] == r["z_version"] == 1
+    assert "looks the same" in r["why"]["en"]
+
+
+@pytest.mark.parametrize(
+    ("op", "expected_grad"),
+    [("x * 2", [2.0, 2.0, 2.0]), ("x ** 2", [2.0, 4.0, 6.0])],
+)
+def test_backward_survives_edit_when_op_did_not_save_y(op: str, expected_grad: list[float]) -> None:
+    r = run_experiment("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
+    assert r["y_changed"] is True
+    assert r["backward_error"] is None
+    assert r["x_grad"] == expected_grad
+    assert "Backward still works" in r["why"]["en"] and "反向传播仍然成功" in r["why"]["zh-CN"]
+
+
+@pytest.mark.parametrize("op", ["x.exp()", "x.sigmoid()"])
+def test_backward_fails_after_edit_when_op_saved_y(op: str) -> None:
+    r = run_experiment("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
+    assert r["x_grad"] is None
+    assert "modified by an inplace operation" in r["backward_error"]
+    assert "backward failed: " + r["backward_error"] in r["output"]
+    assert "Backward failed" in r["why"]["en"] and op in r["why"]["en"] and "反向传播失败" in r["why"]["zh-CN"]
+
+
+@pytest.mark.parametrize("op", ["x.exp()", "x.sigmoid()"])
+def test_backward_works_without_edits_for_ops_that_save_y(op: str) -> None:
+    values = [1.0, 2.0, 3.0]
+    r = run_experiment(values, op, "y.detach()")
+    assert r["backward_error"] is None
+    xt = torch.tensor(values)
+    expected = xt.exp() if op == "x.exp()" else xt.sigmoid() * (1 - xt.sigmoid())
+    assert r["x_grad"] == pytest.approx(expected.tolist(), rel=1e-6)
+    if op == "x.exp()":
+        assert r["x_grad"] == pytest.approx([math.exp(v) for v in values], rel=1e-6)
+
+
+def test_detach_cpu_on_cpu_is_the_same_tensor() -> None:
+    r = run_experiment("1, 2, 3", "x * 2", "y.detach().cpu()", edits=[[1, -5]])
+    assert r["cpu_case"] == "same tensor"
+    assert r["same_object"] is True and r["shares_storage"] is True
+    assert r["y_changed"] is True and r["y_values"] == [2.0, -5.0, 6.0]
+    assert r["y_version"] == r["z_version"] == 1
+    assert "same tensor" in r["why"]["en"]
+
+
+@pytest.mark.parametrize("op", list(OPS))
+def test_detach_clone_never_shares(op: str) -> None:
+    r = run_experiment("1, 2, 3", op, "y.detach().clone()", edits=[[0, 100], [2, 0.5]])
+    assert r["shares_storage"] is False and r["same_object"] is False
+    assert r["y_changed"] is False and r["y"] == r["y_before"]
+    assert r["z_values"][0] == 100.0 and r["z_values"][2] == 0.5
+    assert r["y_version"] == 0 and r["z_version"] == 2
+    assert r["backward_error"] is None and r["x_grad"] is not None
+    assert r["cpu_case"] is None
+    assert "did not change y" in r["why"]["en"]
+
+
+def test_facts_table_rows() -> None:
+    r = run_experiment(edits=[[0, 1]])
+    facts = {row[0]: row[1:] for row in r["facts"]}
+    assert all(len(row) == 3 and all(isinstance(c, str) for c in row) for row in r["facts"])
+    assert facts["device"] == ["cpu", "cpu"]
+    assert facts["_version"] == ["1", "1"]
+    assert facts["requires_grad"] == ["True", "False"]
+    assert facts["grad_fn"] == ["MulBackward0", "None"]
+    assert facts["is_leaf"] == ["False", "True"]
+
+
+def test_report_is_json_serialisable_and_deterministic() -> None:
+    args = ("[0.5, -1.25, 3]", "x.sigmoid()", "y.detach()", "cpu", [[1, "2.5"], [-1, 4]])
+    first = run_experiment(*args)
+    second = run_experiment(*args)
+    assert first == second
+    assert json.loads(json.dumps(first, allow_nan=False)) == first
+
+
+def test_x_given_as_list_and_edits_as_tuples() -> None:
+    r = run_experiment([1, 2.5, -3], "x * 2", "y.detach()", edits=[(0.0, 1), (2, "-1e1")])
+    assert r["y_values"] == [1.0, 5.0, -10.0]
+
+
+# --- the generated program -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "op", "mode", "edits"),
+    [
+        ("1, 2, 3", "x * 2", "y.detach()", [[0, 100]]),
+        ("1, 2, 3", "x.exp()", "y.detach()", [[0, 100], [-1, 5]]),
+        ("[0.1, -2.5e-3, 7, 1e30]", "x ** 2", "y.detach().clone()", [[3, 0.1]]),
+        ("-1 0 1", "x.sigmoid()", "y.detach().cpu()", None),
+        (" ".join(str(i) for i in range(16)), "x * 2", "y.detach()", [[15, 1e-7]]),
+    ],
+)
+def test_generated_code_prints_output(x: str, op: str, mode: str, edits: list | None) -> None:
+    r = run_experiment(x, op, mode, "cpu", edits)
+    code = r["code"]
+    assert code.startswith("import torch\n")
+    assert [line for line in code.splitlines() if line.startswith(("import", "from"))] == ["import torch"]
+    assert "device=" not in code
+    assert f"y = {op}\n" in code and f"z = {mode}\n" in code
+    assert _run_code(code) == r["output"]
+    assert r["output"].startswith(f"x = {r['x']}\ny before edits = {r['y_before']}\n")
+    assert f"y = {r['y']}\nz = {r['z']}\n" in r["output"]
+
+
+# --- parse_x ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1, 2, 3]", [1.0, 2.0, 3.0]),
+        ("1 2 3", [1.0, 2.0, 3.0]),
+        ("-1.5e2, 0", [-150.0, 0.0]),
+        ("  1,\t2\n,3 ,", [1.0, 2.0, 3.0]),
+        ("+.5", [0.5]),
+        (", ".join(["1"] * 16), [1.0] * 16),
+    ],
+)
+def test_parse_x_accepts(text: str, expected: list[float]) -> None:
+    assert parse_x(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("a, b", ["'a'", "not a number"]),
+        ("1, 2x, 3", ["x value 2", "'2x'", "not a number"]),
+        ("", ["empty"]),
+        ("  [ ]  ", ["empty"]),
+        (", ".join(["1"] * 17), ["too many", "17 given", "16"]),
+        ("nan", ["finite"]),
+        ("1, inf", ["finite"]),
+        ("-Infinity", ["finite"]),
+        ("1e999", ["finite"]),
+        ("1e39", ["float32"]),
+        ("1_000", ["not a number"]),
+        ("2**3", ["not a number"]),
+        ("__import__('os')", ["not a number"]),
+    ],
+)
+def test_parse_x_rejects(text: str, fragments: list[str]) -> None:
+    with pytest.raises(LabInputError) as info:
+        parse_x(text)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["1", "2"], b"1, 2"])
+def test_parse_x_rejects_non_str(bad: object) -> None:
+    with pytest.raises(LabInputError, match="must be text"):
+        parse_x(bad)  # type: ignore[arg-type]
+
+
+def test_parse_x_many_numbers_is_fast() -> None:
+    text = ", ".join(["1.5"] * 10_000)
+    start = time.perf_counter()
+    with pytest.raises(LabInputError, match="too many numbers for x: 10000 given"):
+        parse_x(text)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_parse_x_absurdly_long_text_is_fast() -> None:
+    text = "1" * 5_000_000
+    start = time.perf_counter()
+    with pytest.raises(LabInputError, match="too long"):
+        parse_x(text)
+    assert time.perf_counter() - start < 0.5
+
+
+_float32_range = st.floats(min_value=-FLOAT32_MAX, max_value=FLOAT32_MAX, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_float32_range, min_size=1, max_size=16))
+def test_parse_x_round_trips_repr(values: list[float]) -> None:
+    assert parse_x(", ".join(repr(v) for v in values)) == values
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="0123456789.,eE+-[] \t\nnaifINF_x")))
+def test_parse_x_only_raises_lab_input_error(text: str) -> None:
+    try:
+        result = parse_x(text)
+    except LabInputError:
+        return
+    assert 1 <= len(result) <= MAX_VALUES
+    assert all(math.isfinite(v) and abs(v) <= FLOAT32_MAX for v in result)
+
+
+# --- parse_edits -----------------------------------------------------------------------------------------------
+
+
+def test_parse_edits_accepts() -> None:
+    assert parse_edits(None, 3) == []
+    assert parse_edits([], 3) == []
+    assert parse_edits([[0, 1], (1.0, "2.5"), [-3, -4.0], ["2", 5]], 3) == [(0, 1.0), (1, 2.5), (-3, -4.0), (2, 5.0)]
+
+
+@pytest.mark.parametrize(
+    ("edits", "fragments"),
+    [
+        ([[0, 1], [5, 1]], ["edit 2: index 5 is out of range for z with 3 elements (use 0 to 2"]),
+        ([[-4, 1]], ["index -4 is out of range", "-3 to -1"]),
+        ([[1.5, 1]], ["edit 1", "index must be an integer", "1.5"]),
+        ([[True, 1]], ["index must be an integer", "True"]),
+        ([["x", 1]], ["index must be an integer"]),
+        ([[0, "nan"]], ["finite"]),
+        ([[0, float("inf")]], ["finite"]),
+        ([[0, "abc"]], ["edit 1: value", "not a number"]),
+        ([[0, None]], ["must be a number"]),
+        ([[0, 10**400]], ["too large"]),
+        ([[0, 1e300]], ["float32"]),
+        ([[0]], ["[index, value]"]),
+        ([[0, 1, 2]], ["[index, value]"]),
+        ("0, 1", ["list of [index, value] pairs"]),
+        ([[0, 1]] * 1001, ["too many edits", "1001 given"]),
+    ],
+)
+def test_parse_edits_rejects(edits: object, fragments: list[str]) -> None:
+    with pytest.raises(LabInputError) as info:
+        parse_edits(edits, 3)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+# --- run_experiment argument errors ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragments"),
+    [
+        ({"op": "x * 3"}, ["unknown op", "'x * 2'", "'x.sigmoid()'"]),
+        ({"op": ["x * 2"]}, ["unknown op"]),
+        ({"mode": "y.clone()"}, ["unknown mode", "'y.detach().clone()'"]),
+        ({"device": "mps"}, ["unknown device", "'cpu'", "'cuda'"]),
+        ({"x": "1, b"}, ["'b'"]),
+        ({"x": []}, ["empty"]),
+        ({"x": [1.0] * 17}, ["too many"]),
+        ({"x": [1, float("nan")]}, ["finite"]),
+        ({"edits": [[3, 1]]}, ["out of range for z with 3 elements"]),
+    ],
+)
+def test_run_experiment_rejects(kwargs: dict, fragments: list[str]) -> None:
+    with pytest.raises(LabInputError) as info:
+        run_experiment(**kwargs)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_lab_input_error_is_value_error() -> None:
+    assert issubclass(LabInputError, ValueError)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_cuda_unavailable_is_a_clear_error() -> None:
+    with pytest.raises(LabInputError, match="CUDA is not available on this server"):
+        run_experiment(device="cuda")
+
+
+# --- GPU ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_cuda_detach_shares() -> None:
+    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", "cuda", [[0, 100]])
+    assert r["device"] == "cuda:0" and r["z_device"] == "cuda:0"
+    assert r["shares_storage"] is True and r["y_changed"] is True
+    assert r["y_version"] == r["z_version"] == 1
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_cuda_detach_cpu_copies() -> None:
+    r = run_experiment("1, 2, 3", "x.exp()", "y.detach().cpu()", "cuda", [[0, 100]])
+    assert r["device"] == "cuda:0" and r["z_device"] == "cpu"
+    assert r["cpu_case"] == "copy" and r["same_object"] is False
+    assert r["shares_storage"] is False and r["y_changed"] is False
+    assert r["y_version"] == 0 and r["z_version"] == 1
+    assert r["backward_error"] is None
+    assert "copied" in r["why"]["en"]
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_cuda_generated_code() -> None:
+    r = run_experiment("1, 2, 3", "x.sigmoid()", "y.detach()", "cuda", [[1, 0]])
+    assert 'requires_grad=True, device="cuda")' in r["code"]
+    assert ".cuda()" not in r["code"]
+    assert _run_code(r["code"]) == r["output"]
+    assert "modified by an inplace operation" in r["backward_error"]

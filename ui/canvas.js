@@ -1,0 +1,71 @@
+const canvas = element.querySelector('canvas');
+const ctx = canvas.getContext('2d');
+const side = canvas.width;
+const words = props.texts[(navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
+element.querySelectorAll('[data-text]').forEach(node => { node.textContent = words[node.dataset.text]; });
+canvas.setAttribute('aria-label', words.canvas);
+let strokes = [];        // {tool, width, points} or {image} for a loaded example: redrawn on undo
+let current = null;
+let tool = 'brush';
+let lastSent = 0;
+
+function paper() { ctx.globalCompositeOperation = 'source-over'; ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, side, side); }
+function segment(stroke, from, to) {
+  ctx.strokeStyle = stroke.tool === 'eraser' ? '#fff' : '#111';
+  ctx.lineWidth = stroke.width; ctx.lineCap = 'round'; ctx.lineJoin = 'round';
+  ctx.beginPath(); ctx.moveTo(from[0], from[1]); ctx.lineTo(to[0], to[1]); ctx.stroke();
+}
+function drawStroke(stroke) {
+  if (stroke.image) { ctx.drawImage(stroke.image, 0, 0, side, side); return; }
+  const p = stroke.points;
+  segment(stroke, p[0], p[0]);
+  for (let i = 1; i < p.length; i++) segment(stroke, p[i - 1], p[i]);
+}
+function redraw() { paper(); strokes.forEach(drawStroke); }
+function send() {
+  lastSent = performance.now();
+  window.__digitCanvasSentAt = lastSent;
+  trigger('drawn', { png: strokes.length ? canvas.toDataURL('image/png') : '' });
+}
+function point(event) {
+  const box = canvas.getBoundingClientRect();
+  return [(event.clientX - box.left) * side / box.width, (event.clientY - box.top) * side / box.height];
+}
+canvas.addEventListener('pointerdown', event => {
+  event.preventDefault();
+  canvas.setPointerCapture(event.pointerId);
+  current = { tool, width: tool === 'eraser' ? props.eraser_width : props.brush_width, points: [point(event)] };
+  strokes.push(current);
+  drawStroke(current);
+});
+canvas.addEventListener('pointermove', event => {
+  if (!current) return;
+  const next = point(event);
+  segment(current, current.points[current.points.length - 1], next);
+  current.points.push(next);
+  if (performance.now() - lastSent > props.live_interval_ms) send();
+});
+function finish() { if (!current) return; current = null; window.__digitCanvasPointerUp = performance.now(); send(); }
+canvas.addEventListener('pointerup', finish);
+canvas.addEventListener('pointercancel', finish);
+canvas.addEventListener('lostpointercapture', finish);
+element.querySelectorAll('[data-tool]').forEach(button => button.addEventListener('click', () => {
+  tool = button.dataset.tool;
+  element.querySelectorAll('[data-tool]').forEach(b => {
+    b.classList.toggle('dc-active', b === button); b.setAttribute('aria-pressed', String(b === button));
+  });
+}));
+element.querySelector('[data-action="undo"]').addEventListener('click', () => { strokes.pop(); redraw(); send(); });
+element.querySelector('[data-action="clear"]').addEventListener('click', () => { strokes = []; redraw(); send(); });
+element.querySelectorAll('[data-example]').forEach(button => button.addEventListener('click', () => {
+  const image = new Image();
+  image.onload = () => {
+    // MNIST is white on black; the canvas is dark ink on white paper, so draw the example inverted.
+    const scratch = document.createElement('canvas'); scratch.width = side; scratch.height = side;
+    const sctx = scratch.getContext('2d'); sctx.imageSmoothingEnabled = true;
+    sctx.filter = 'invert(1)'; sctx.drawImage(image, 0, 0, side, side);
+    strokes = [{ image: scratch }]; redraw(); send();
+  };
+  image.src = button.dataset.example;
+}));
+paper();

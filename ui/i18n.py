@@ -1,0 +1,138 @@
+"""Every word on the page, in English and Simplified Chinese (no Gradio here).
+
+Static labels go through ``gr.I18n`` (the browser's language picks); text the server writes at run time (the
+reading's captions, the lab's explanations) picks its language from the request's ``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh-CN")
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "# Touch PyTorch: a digit reader and the `detach()` lab",
+        "intro": (
+            "Draw a digit and watch a small neural network on the "
+            "GPU read it as you draw; then edit a detached tensor and see what really happens to the original."
+        ),
+        "tab_draw": "Draw",
+        "tab_lab": "detach() lab",
+        "draw_heading": "### Draw a digit (0–9)",
+        "draw_help": (
+            "Draw big, in the middle, with one or two strokes. The network is PyTorch's Quickstart MLP "
+            "(784→512→512→10), trained to 99.4% on MNIST. Your drawing is cropped, scaled to 20 px and centred "
+            "by its centre of mass, exactly as MNIST's digits were made."
+        ),
+        "reading": "What the network reads",
+        "insight_heading": "### What the network sees and thinks",
+        "status": "Device and timing",
+        "draw_prompt": "Draw a digit on the canvas: the reading appears as you draw.",
+        "cap_input": "what the network receives (28×28)",
+        "cap_saliency": "saliency: pixels that move the top score most",
+        "cap_hidden1": "hidden layer 1 (512 ReLU units)",
+        "cap_hidden2": "hidden layer 2 (512 ReLU units)",
+        "upload_heading": "Or upload a photo or scan of a digit",
+        "upload": "Digit image (PNG, JPEG, WebP)",
+        "canvas_brush": "Brush",
+        "canvas_eraser": "Eraser",
+        "canvas_undo": "Undo",
+        "canvas_clear": "Clear",
+        "canvas_examples": "MNIST examples:",
+        "canvas_label": "Drawing canvas: draw a digit with the mouse, a pen or a finger",
+        "lab_heading": "### What does `z = y.detach()` share with `y`?",
+        "lab_help": (
+            "`x` requires grad, `y` is computed from `x`, and `z` is made from `y`. Edit `z` in the table: the "
+            "page re-runs the experiment with real PyTorch after each edit and shows what changed."
+        ),
+        "lab_x": "x values (1 to 16 numbers)",
+        "lab_op": "How y is made",
+        "lab_mode": "How z is made",
+        "lab_device": "Device",
+        "lab_z_table": "z — edit the numbers",
+        "lab_reset": "Reset",
+        "lab_printed": "print(y) and print(z)",
+        "lab_facts": "The facts",
+        "lab_grad": "y.sum().backward() → x.grad",
+        "lab_why": "Why",
+        "lab_code": "The program that reproduces this run",
+        "lab_output": "Its output",
+        "lab_pitfall_heading": "Creating x on a GPU",
+        "fact": "fact",
+    },
+    "zh-CN": {
+        "title": "# 动手摸 PyTorch：数字识别与 `detach()` 实验室",
+        "intro": "画一个数字，看 GPU 上的小神经网络边画边识别；再修改一个 detach 出来的张量，看看原张量到底会不会变。",
+        "tab_draw": "手写",
+        "tab_lab": "detach() 实验室",
+        "draw_heading": "### 画一个数字（0–9）",
+        "draw_help": (
+            "在画布中间画大一点，一两笔即可。网络是 PyTorch 快速入门中的多层感知机（784→512→512→10），"
+            "在 MNIST 上训练到 99.4%。你的画会被裁剪、缩放到 20 像素，并按质心居中，和 MNIST 数字的制作方式完全一样。"
+        ),
+        "reading": "网络的识别结果",
+        "insight_heading": "### 网络看到了什么、想了什么",
+        "status": "设备与耗时",
+        "draw_prompt": "在画布上画一个数字：边画边出结果。",
+        "cap_input": "网络实际收到的输入（28×28）",
+        "cap_saliency": "显著性：最能改变最高分的像素",
+        "cap_hidden1": "隐藏层 1（512 个 ReLU 单元）",
+        "cap_hidden2": "隐藏层 2（512 个 ReLU 单元）",
+        "upload_heading": "或者上传一张数字的照片或扫描件",
+        "upload": "数字图片（PNG、JPEG、WebP）",
+        "canvas_brush": "画笔",
+        "canvas_eraser": "橡皮擦",
+        "canvas_undo": "撤销",
+        "canvas_clear": "清空",
+        "canvas_examples": "MNIST 示例：",
+        "canvas_label": "画布：用鼠标、手写笔或手指写一个数字",
+        "lab_heading": "### `z = y.detach()` 和 `y` 共享了什么？",
+        "lab_help": (
+            "`x` 需要梯度，`y` 由 `x` 算出，`z` 由 `y` 得到。在表格里修改 `z`：每次修改后页面都会用真实的 "
+            "PyTorch 重新运行实验，并显示发生了什么变化。"
+        ),
+        "lab_x": "x 的值（1 到 16 个数）",
+        "lab_op": "y 的计算方式",
+        "lab_mode": "z 的得到方式",
+        "lab_device": "设备",
+        "lab_z_table": "z —— 修改这些数",
+        "lab_reset": "重置",
+        "lab_printed": "print(y) 与 print(z)",
+        "lab_facts": "事实",
+        "lab_grad": "y.sum().backward() → x.grad",
+        "lab_why": "原因",
+        "lab_code": "复现本次运行的程序",
+        "lab_output": "程序输出",
+        "lab_pitfall_heading": "在 GPU 上创建 x",
+        "fact": "项目",
+    },
+}
+
+
+def language_from_header(accept_language: str | None) -> str:
+    """``"zh-CN"`` when the browser prefers Chinese (any ``zh`` tag ranked above English), else ``"en"``."""
+    ranked = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((-weight, position, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
+
+
+def text(key: str, language: str) -> str:
+    """One string in ``language`` (falling back to English)."""
+    return TEXTS.get(language, TEXTS["en"]).get(key, TEXTS["en"][key])
+
+
+def canvas_texts() -> dict[str, dict[str, str]]:
+    """The canvas's own words, for its JavaScript (which picks by ``navigator.language``)."""
+    keys = {"brush": "canvas_brush", "eraser": "canvas_eraser", "undo": "canvas_undo", "clear": "canvas_clear"}
+    keys |= {"examples": "canvas_examples", "canvas": "canvas_label"}
+    return {lang: {short: TEXTS[lang][key] for short, key in keys.items()} for lang in LANGUAGES}
