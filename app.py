@@ -173,7 +173,9 @@ with gr.Blocks(title="Touch PyTorch") as demo:
                     insight = gr.HTML(placeholder_html(TEXTS["en"]["draw_prompt"]), elem_id="insight")
                     status = gr.Markdown(f"{READER.device} · —", elem_id="status")
             with gr.Accordion(I18N("upload_heading"), open=False):
-                upload = DigitUpload(label=I18N("upload"), type="filepath", sources=["upload", "clipboard"], height=200)
+                upload = DigitUpload(
+                    label=I18N("upload"), type="filepath", image_mode=None, sources=["upload", "clipboard"], height=200
+                )
             # The /predict endpoint for scripted clients: the Sketchpad dict, read exactly like the canvas.
             sketchpad = gr.Sketchpad(type="pil", image_mode="RGBA", visible=False)
 

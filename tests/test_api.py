@@ -1,0 +1,219 @@
+"""The public API through the real Gradio server and the real gradio_client: /classify, /predict, /detach."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from httpx import HTTPStatusError
+from PIL import Image
+
+from model.canvas_synth import draw_canvas
+
+DATA = Path(__file__).parent / "data" / "mnist_test_2000.npz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    import app
+
+    _, url, _ = app.demo.launch(
+        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
+    )
+    yield url
+    app.demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(server_url):
+    return Client(server_url, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    data = np.load(DATA)
+    return data["images"], data["labels"]
+
+
+def canvas_file(tmp_path: Path, digits, index: int, style: str, suffix: str = ".png", seed: int = 0) -> tuple[str, int]:
+    images, labels = digits
+    canvas = draw_canvas(images[index], np.random.default_rng(seed + index), style=style)
+    path = tmp_path / f"{style}_{index}{suffix}"
+    image = canvas.image
+    if suffix in (".jpg", ".jpeg") and image.mode in ("RGBA", "LA"):
+        image = image.convert("RGB")  # only opaque styles are used for JPEG
+    image.save(path)
+    return str(path), int(labels[index])
+
+
+def top(label_value: dict | None) -> str | None:
+    """The top class; ``None`` for an empty Label (the client receives ``{}`` for no prediction)."""
+    return (label_value or {}).get("label")
+
+
+def test_view_api_lists_the_three_public_endpoints(client):
+    info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/classify", "/predict", "/detach"} <= set(info)
+    detach_parameters = [p["parameter_name"] for p in info["/detach"]["parameters"]]
+    assert detach_parameters == ["x", "op", "mode", "device", "edits"]
+    assert len(info["/classify"]["parameters"]) == 1
+    assert len(info["/predict"]["parameters"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("style", "suffix"),
+    [
+        ("black_on_white", ".png"),
+        ("sketchpad_layer", ".png"),
+        ("colour_on_transparent", ".png"),
+        ("colour_on_white", ".jpg"),
+        ("white_on_black", ".webp"),
+        ("grey", ".png"),
+    ],
+)
+def test_classify_reads_each_image_form(client, digits, tmp_path, style, suffix):
+    for index in (0, 1, 2):
+        path, label = canvas_file(tmp_path, digits, index, style, suffix)
+        result = client.predict(handle_file(path), api_name="/classify")
+        assert top(result) == str(label), (style, index, result)
+        assert len(result["confidences"]) == 10
+        assert sum(c["confidence"] for c in result["confidences"]) == pytest.approx(1, abs=1e-4)
+
+
+def test_classify_palette_and_16_bit_images(client, digits, tmp_path):
+    images, labels = digits
+    field = Image.fromarray(255 - images[3]).resize((280, 280))
+    palette = tmp_path / "palette.png"
+    field.convert("P").save(palette)
+    sixteen = tmp_path / "sixteen.png"
+    Image.fromarray((np.asarray(field, dtype=np.uint16) * 257)).save(sixteen)
+    for path in (palette, sixteen):
+        assert top(client.predict(handle_file(str(path)), api_name="/classify")) == str(labels[3])
+
+
+def test_classify_blank_image_is_no_prediction(client, tmp_path):
+    blank = tmp_path / "blank.png"
+    Image.new("RGB", (300, 300), "white").save(blank)
+    result = client.predict(handle_file(str(blank)), api_name="/classify")
+    assert top(result) is None and not result.get("confidences")
+
+
+def test_classify_refuses_a_file_that_is_not_an_image_without_hurting_others(client, digits, tmp_path):
+    fake = tmp_path / "notes.png"
+    fake.write_text("this is a text file, not a PNG")
+    with pytest.raises(HTTPStatusError) as caught:
+        client.predict(handle_file(str(fake)), api_name="/classify")
+    assert "not a readable image" in caught.value.response.text
+    path, label = canvas_file(tmp_path, digits, 4, "black_on_white")
+    assert top(client.predict(handle_file(path), api_name="/classify")) == str(label)
+
+
+def test_concurrent_classify_callers_each_get_their_own_answer(server_url, digits, tmp_path):
+    files = [canvas_file(tmp_path, digits, index, "black_on_white") for index in range(8)]
+    results: dict[int, str | None] = {}
+
+    def call(slot: int) -> None:
+        own_client = Client(server_url, verbose=False)  # one client per simulated user
+        results[slot] = top(own_client.predict(handle_file(files[slot][0]), api_name="/classify"))
+
+    threads = [threading.Thread(target=call, args=(slot,)) for slot in range(len(files))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == {slot: str(label) for slot, (_, label) in enumerate(files)}
+
+
+@pytest.mark.parametrize("part", ["composite", "layers", "background"])
+def test_predict_reads_the_sketchpad_dict_whichever_part_is_sent(client, digits, tmp_path, part):
+    style = "sketchpad_layer" if part == "layers" else "black_on_white"
+    path, label = canvas_file(tmp_path, digits, 5, style)
+    value = {"background": None, "layers": [], "composite": None}
+    value[part] = [handle_file(path)] if part == "layers" else handle_file(path)
+    label_value, insight, status = client.predict(value, api_name="/predict")
+    assert top(label_value) == str(label)
+    for test_id in ("network-input", "saliency", "hidden1", "hidden2"):
+        assert f'data-testid="{test_id}"' in insight
+    assert "forward" in status and "ms" in status
+
+
+def test_predict_layer_over_background(client, digits, tmp_path):
+    path, label = canvas_file(tmp_path, digits, 6, "sketchpad_layer")
+    background = tmp_path / "paper.png"
+    Image.new("RGB", Image.open(path).size, "white").save(background)
+    value = {"background": handle_file(str(background)), "layers": [handle_file(path)], "composite": None}
+    assert top(client.predict(value, api_name="/predict")[0]) == str(label)
+
+
+@pytest.mark.parametrize("style", ["colour_on_white", "white_on_black"])
+def test_predict_coloured_and_inverted_ink(client, digits, tmp_path, style):
+    path, label = canvas_file(tmp_path, digits, 7, style)
+    value = {"background": None, "layers": [], "composite": handle_file(path)}
+    assert top(client.predict(value, api_name="/predict")[0]) == str(label)
+
+
+def test_predict_blank_canvas_is_a_friendly_prompt(client):
+    label_value, insight, status = client.predict(
+        {"background": None, "layers": [], "composite": None}, api_name="/predict"
+    )
+    assert top(label_value) is None
+    assert 'data-testid="draw-hint"' in insight and "Draw a digit" in insight
+    assert "—" in status
+
+
+def test_detach_shares_storage_through_the_api(client):
+    report = client.predict(
+        x="1, 2, 3", op="x * 2", mode="y.detach()", device="cpu", edits=[[0, 100]], api_name="/detach"
+    )
+    assert report["shares_storage"] is True
+    assert report["y_values"] == [100.0, 4.0, 6.0]
+    assert report["y_version"] == report["z_version"] == 1
+    assert report["x_grad"] == [2.0, 2.0, 2.0] and report["backward_error"] is None
+
+
+def test_detach_exp_edit_breaks_backward_through_the_api(client):
+    report = client.predict(
+        x="1, 2, 3", op="x.exp()", mode="y.detach()", device="cpu", edits=[[1, 0]], api_name="/detach"
+    )
+    assert report["x_grad"] is None
+    assert "modified by an inplace operation" in report["backward_error"]
+
+
+def test_detach_clone_never_shares_through_the_api(client):
+    report = client.predict(
+        x="1, 2, 3", op="x * 2", mode="y.detach().clone()", device="cpu", edits=[[0, 100]], api_name="/detach"
+    )
+    assert report["shares_storage"] is False
+    assert report["y_values"] == [2.0, 4.0, 6.0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"x": "1, a"}, "not a number"),
+        ({"x": ", ".join(["1"] * 10_000)}, "too many"),
+        ({"x": "nan, 1"}, "finite"),
+        ({"op": "__import__('os')"}, "x * 2"),
+        ({"mode": "y"}, "y.detach()"),
+        ({"edits": [[7, 1]]}, "out of range"),
+    ],
+)
+def test_detach_bad_input_gives_a_clear_error(client, kwargs, message):
+    arguments = {"x": "1, 2, 3", "op": "x * 2", "mode": "y.detach()", "device": "cpu", "edits": [], **kwargs}
+    with pytest.raises(AppError) as caught:
+        client.predict(**arguments, api_name="/detach")
+    assert message in str(caught.value)
+    assert client.predict(
+        **{**arguments, **{"x": "1, 2, 3", "op": "x * 2", "mode": "y.detach()", "edits": []}}, api_name="/detach"
+    )["y_values"] == [2.0, 4.0, 6.0]
