@@ -21,15 +21,25 @@ from pathlib import Path
 
 import gradio as gr
 import torch
+from PIL import Image
 
 from lab import detach as lab
 from model.inference import DigitReader
-from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
+from model.preprocess import (
+    MAX_PIXELS,
+    DrawingError,
+    decode_data_url,
+    drawing_to_image,
+    ink_map,
+    mnist_field,
+    open_image,
+)
 from ui.canvas import DrawingCanvas, example_urls
 from ui.i18n import TEXTS, canvas_texts, language_from_header, text
 from ui.render import insight_html, placeholder_html
-from ui.upload import DigitUpload
+from ui.upload import DigitSketchpad, DigitUpload
 
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Gradio decodes uploads with PIL too: refuse bombs there, not just in our code
 ROOT = Path(__file__).resolve().parent
 READER = DigitReader.load()  # onto the GPU (or MPS, or CPU) once, at import, and it stays there
 CLASS_NAMES = [str(digit) for digit in range(10)]
@@ -177,7 +187,7 @@ with gr.Blocks(title="Touch PyTorch") as demo:
                     label=I18N("upload"), type="filepath", image_mode=None, sources=["upload", "clipboard"], height=200
                 )
             # The /predict endpoint for scripted clients: the Sketchpad dict, read exactly like the canvas.
-            sketchpad = gr.Sketchpad(type="pil", image_mode="RGBA", visible=False)
+            sketchpad = DigitSketchpad(type="pil", image_mode="RGBA", visible=False)
 
         with gr.Tab(I18N("tab_lab"), id="lab"):
             gr.Markdown(I18N("lab_heading"))

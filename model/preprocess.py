@@ -65,7 +65,7 @@ def decode_data_url(text: Any) -> Image.Image | None:
 
     Only data URLs are accepted, never paths, so text from a browser cannot make the server open a file.
     """
-    if text is None or text == "":
+    if text is None or (isinstance(text, str) and text == ""):
         return None
     if not isinstance(text, str) or not text.startswith("data:image/") or ";base64," not in text[:64]:
         raise DrawingError("The drawing must arrive as a data:image/...;base64 URL.")
@@ -88,6 +88,8 @@ def to_image(value: Any) -> Image.Image | None:
     if isinstance(value, np.ndarray):
         if value.ndim not in (2, 3) or (value.ndim == 3 and value.shape[2] not in (1, 3, 4)):
             raise DrawingError(f"An image array must be H×W, H×W×3 or H×W×4, not {value.shape}.")
+        if value.dtype.kind not in "biuf":
+            raise DrawingError(f"An image array must hold numbers, not {value.dtype}.")
         check_size(value.shape[1], value.shape[0])
         if value.ndim == 3 and value.shape[2] == 1:
             value = value[:, :, 0]
@@ -122,7 +124,10 @@ def drawing_to_image(value: Any) -> Image.Image | None:
     composite = to_image(value.get("composite"))
     if composite is not None:
         return composite
-    layers = [to_image(layer) for layer in value.get("layers") or []]
+    layers = value.get("layers") or []
+    if not isinstance(layers, (list, tuple)):
+        raise DrawingError("The canvas's layers must be a list of images.")
+    layers = [to_image(layer) for layer in layers]
     layers = [layer for layer in layers if layer is not None]
     background = to_image(value.get("background"))
     if not layers:
@@ -151,22 +156,26 @@ def ink_map(image: Image.Image) -> np.ndarray:
     channel, so dark-on-light, light-on-dark and coloured ink all read alike.
     """
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        values = np.asarray(image, dtype=np.float32)
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        values = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        low, high = float(values.min()), float(values.max())
         span = high - low if np.isfinite(high - low) and high > low else 1.0
-        grey = np.nan_to_num((values - low) / span * 255)
+        grey = np.clip((values - low) / span * 255, 0, 255)
         image = Image.fromarray(grey.astype(np.uint8))
     has_alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
     image = _shrink(image.convert("RGBA" if has_alpha else "RGB"))
     pixels = np.asarray(image, dtype=np.float32) / 255
     if has_alpha:
         alpha = pixels[:, :, 3]
-        if alpha.min() < 0.5:  # a real transparent background: the strokes are whatever is opaque
-            return alpha
+        if alpha.min() < 0.5:  # a real transparent background: the strokes are where the opacity differs from it
+            return np.abs(alpha - _paper(alpha[..., None])[0])
         pixels = pixels[:, :, :3]
+    return np.abs(pixels - _paper(pixels)).max(axis=2)
+
+
+def _paper(pixels: np.ndarray) -> np.ndarray:
+    """The paper's colour: the median of the image's border, per channel (H×W×C → C)."""
     border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    paper = np.median(border, axis=0)
-    return np.abs(pixels - paper).max(axis=2)
+    return np.median(border, axis=0)
 
 
 def center_of_mass(ink: np.ndarray) -> tuple[float, float]:

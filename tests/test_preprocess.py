@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import struct
 import time
 import zlib
 from io import BytesIO
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from model.canvas_synth import STYLES, draw_canvas
-from model.preprocess import MAX_SIDE, DrawingError, naive_resize, preprocess
+from model.preprocess import (
+    MAX_DATA_URL_CHARS,
+    MAX_SIDE,
+    DrawingError,
+    decode_data_url,
+    naive_resize,
+    preprocess,
+)
 
 SIDE = 224  # canvas side for the input-form tests: a slice digit upscaled 8×
 SAMPLE_LABELS = (2, 4, 5, 7)
@@ -94,7 +104,7 @@ def make_form(name: str, alpha: Image.Image, tmp_path):
         "numpy_bool": lambda: a > 127,
         "png_path": lambda: save(dark_on_white, tmp_path / "digit.png"),
         "jpeg_path": lambda: save(dark_on_white, tmp_path / "digit.jpg", quality=85),
-        "png_pathlib": lambda: tmp_path / save(transparent(alpha), tmp_path / "layer.png"),
+        "png_pathlib": lambda: Path(save(transparent(alpha), tmp_path / "layer.png")),
         "gradio_file_dict": lambda: {"path": save(dark_on_white, tmp_path / "upload.png"), "url": None},
     }
     return forms[name]()
@@ -159,7 +169,7 @@ def samples(digit_reader, mnist_slice):
     probabilities = digit_reader.probabilities(torch.from_numpy(mnist_slice.images).float().unsqueeze(1) / 255)
     picked = []
     for label in SAMPLE_LABELS:
-        good = np.nonzero((mnist_slice.labels == label) & (probabilities[:, label] > 0.99))[0]
+        good = np.nonzero((mnist_slice.labels == label) & (probabilities[:, label] > 0.9))[0]
         assert good.size, f"no confidently read {label} in the slice"
         picked.append((mnist_slice.images[good[0]], label))
     return picked
@@ -210,6 +220,10 @@ def test_each_input_form_reads_the_right_digit(form, samples, digit_reader, tmp_
         assert predict(digit_reader, field) == label, (form, label)
 
 
+# Forms that change the pixels a little: palette dithering, thresholding to bool, resampling, JPEG.
+LOSSY_FORMS = {"P": 0.02, "numpy_bool": 0.03, "sketchpad_layers_and_resized_background": 0.01, "jpeg_path": 0.01}
+
+
 def test_all_forms_give_nearly_the_same_field(samples, tmp_path):
     """The ink map must not depend on how the drawing was encoded (JPEG's artefacts aside)."""
     digit, _ = samples[0]
@@ -218,7 +232,7 @@ def test_all_forms_give_nearly_the_same_field(samples, tmp_path):
     for form in FORMS:
         field = preprocess(make_form(form, alpha, tmp_path))
         difference = float((field - reference).abs().mean())
-        assert difference < (0.05 if form == "jpeg_path" else 0.03), (form, difference)
+        assert difference < LOSSY_FORMS.get(form, 0.002), (form, difference)
 
 
 def test_preprocess_does_not_modify_its_input():
@@ -318,9 +332,13 @@ def test_header_over_max_side_is_refused_before_decoding(tmp_path):
 
 
 def test_max_side_itself_is_accepted():
-    image = Image.new("1", (MAX_SIDE, 8), 1)
-    ImageDraw.Draw(image).line([(2000, 1), (2000, 6)], fill=0)
-    assert preprocess(image) is not None
+    image = Image.new("1", (MAX_SIDE, 64), 1)
+    ImageDraw.Draw(image).line([(2000, 8), (2000, 56)], fill=0, width=4)
+    field = preprocess(image)
+    check_field(field)
+    ink = field[0].numpy()
+    rows, cols = np.nonzero(ink > 0.5)
+    assert rows.max() - rows.min() > 3 * (cols.max() - cols.min())  # still a vertical stroke
 
 
 @pytest.mark.parametrize(
@@ -388,6 +406,84 @@ def test_drawing_error_is_a_value_error():
     assert issubclass(DrawingError, ValueError)
 
 
+# --- data URLs from a browser canvas ----------------------------------------------------------------------------
+
+
+def data_url(data: bytes, kind: str = "png") -> str:
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode("ascii")
+
+
+def test_data_url_round_trip_reads_the_digit(samples, digit_reader):
+    for digit, label in samples:
+        drawing = transparent(ink_alpha(digit))  # what a browser canvas exports: ink on a transparent background
+        image = decode_data_url(data_url(png_bytes(drawing)))
+        assert image.size == drawing.size and image.mode == "RGBA"
+        assert np.array_equal(np.asarray(image), np.asarray(drawing))
+        assert predict(digit_reader, preprocess(image)) == label
+
+
+def test_data_url_jpeg_is_accepted():
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "white").save(buffer, "JPEG")
+    assert decode_data_url(data_url(buffer.getvalue(), "jpeg")).size == (40, 30)
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_empty_data_url_is_no_drawing(empty):
+    assert decode_data_url(empty) is None
+
+
+def test_data_url_never_opens_a_path(tmp_path):
+    path = save(Image.new("L", (20, 20), 0), tmp_path / "secret.png")
+    for text in (path, "file://" + path, "http://example.com/x.png", "data:text/plain;base64,aGVsbG8="):
+        with pytest.raises(DrawingError, match="data:image"):
+            decode_data_url(text)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: "data:image/png;base64,not base64!",
+        lambda: "data:image/png;base64,",
+        lambda: data_url(b"plain text, not an image"),
+        lambda: data_url(png_bytes(Image.new("L", (64, 64), 0))[:60]),
+        lambda: b"data:image/png;base64,AAAA",
+        lambda: 42,
+        lambda: {"path": "/etc/passwd"},
+    ],
+    ids=["bad_base64", "no_payload", "not_an_image", "truncated", "bytes", "int", "file_dict"],
+)
+def test_bad_data_urls_raise_drawing_error(make):
+    with pytest.raises(DrawingError):
+        decode_data_url(make())
+
+
+def test_data_url_of_a_huge_header_is_refused_before_decoding():
+    text = data_url(patch_png_size(png_bytes(Image.new("L", (1, 1), 255)), 30_000, 30_000))
+    started = time.perf_counter()
+    with pytest.raises(DrawingError, match=str(MAX_SIDE)):
+        decode_data_url(text)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_overlong_data_url_is_refused_before_decoding():
+    text = "data:image/png;base64," + "A" * MAX_DATA_URL_CHARS
+    started = time.perf_counter()
+    with pytest.raises(DrawingError, match="too large"):
+        decode_data_url(text)
+    assert time.perf_counter() - started < 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: data_url(b))))
+def test_any_text_gives_none_an_image_or_drawing_error(text):
+    try:
+        result = decode_data_url(text)
+    except DrawingError:
+        return
+    assert result is None or isinstance(result, Image.Image)
+
+
 # --- canvas-like drawings ------------------------------------------------------------------------------------------
 
 
@@ -410,9 +506,7 @@ def test_synthetic_canvases_read_far_better_than_a_naive_resize(digit_reader, mn
     ours_hits = digit_reader.probabilities(torch.stack(ours)).argmax(axis=1) == labels
     naive_hits = digit_reader.probabilities(torch.stack(naive)).argmax(axis=1) == labels
     ours_accuracy, naive_accuracy = float(ours_hits.mean()), float(naive_hits.mean())
-    per_style = {
-        style: float(ours_hits[np.array(styles) == style].mean()) for style in STYLES if style in set(styles)
-    }
+    per_style = {style: float(ours_hits[np.array(styles) == style].mean()) for style in STYLES if style in set(styles)}
     print(
         f"\n{count} synthetic canvases: MNIST-style preprocess {ours_accuracy:.1%}, naive resize {naive_accuracy:.1%}"
     )
@@ -437,6 +531,7 @@ def synthetic_image(mode: str, width: int, height: int, content: str, seed: int)
         background = int(rng.integers(0, 256))
         grey = np.full((height, width), background, np.uint8)
         colour = np.full((height, width, 4), rng.integers(0, 256, 4), np.uint8)
+        colour[:, :, 3] = rng.choice([0, 255])  # a blank canvas is transparent or opaque
         if content == "rectangles":
             for _ in range(int(rng.integers(1, 6))):
                 top, bottom = sorted(rng.integers(0, height + 1, 2))
@@ -452,12 +547,12 @@ def synthetic_image(mode: str, width: int, height: int, content: str, seed: int)
     if mode == "LA":
         return Image.merge("LA", (Image.fromarray(grey), Image.fromarray(np.ascontiguousarray(colour[:, :, 3]))))
     if mode == "P":
-        return Image.fromarray(np.ascontiguousarray(colour[:, :, :3])).convert("P")
+        return Image.fromarray(np.ascontiguousarray(colour[:, :, :3])).convert("P", dither=Image.Dither.NONE)
     if mode == "I;16":
         return Image.fromarray(grey.astype(np.uint16) * int(rng.integers(1, 258)))
     if mode == "F":
         return Image.fromarray((grey.astype(np.float32) - 100) * float(rng.uniform(-1e3, 1e3)))
-    return Image.fromarray(grey).convert("1")
+    return Image.fromarray(grey).convert("1", dither=Image.Dither.NONE)
 
 
 def check_result(result) -> None:
@@ -469,7 +564,7 @@ def check_result(result) -> None:
     assert result.min() >= 0 and result.max() <= 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None)
 @given(
     mode=st.sampled_from(MODES),
     width=st.integers(1, 300),
@@ -519,10 +614,8 @@ def test_any_numpy_array_gives_none_a_valid_field_or_drawing_error(shape, dtype,
 def test_random_bytes_on_disk_never_raise_anything_but_drawing_error(data, suffix, tmp_path_factory):
     path = tmp_path_factory.mktemp("bytes") / f"file{suffix}"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(DrawingError):
         check_result(preprocess(str(path)))
-    except DrawingError:
-        pass
 
 
 @settings(max_examples=30, deadline=None)
@@ -536,7 +629,5 @@ def test_truncated_or_corrupted_png_never_raises_anything_but_drawing_error(cut,
         data[position] ^= 0xFF
     path = tmp_path_factory.mktemp("png") / "corrupt.png"
     path.write_bytes(bytes(data))
-    try:
+    with contextlib.suppress(DrawingError):
         check_result(preprocess(str(path)))
-    except DrawingError:
-        pass

@@ -1,7 +1,8 @@
-"""``gr.Image`` for the /classify upload, with a clear message when the file is not an image at all."""
+"""The two image inputs of the API, with a clear message when Gradio's own decoding of a file fails."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -10,13 +11,35 @@ from PIL import Image, UnidentifiedImageError
 from model.preprocess import MAX_SIDE
 
 
+def _readable(preprocess: Callable[[Any], Any], payload: Any) -> Any:
+    """Run Gradio's preprocessing, turning PIL's failures into a ``gr.Error`` that says what is wrong."""
+    try:
+        return preprocess(payload)
+    except Image.DecompressionBombError as error:
+        raise gr.Error(f"The image is too large to decode safely (limit {MAX_SIDE} px a side).") from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise gr.Error("The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).") from error
+
+
 class DigitUpload(gr.Image):
-    """Gradio's own preprocessing opens the file to read its header; turn its failures into messages."""
+    """``gr.Image`` for /classify, whose event has a validator that opens every file with our own checks.
+
+    When Gradio cannot even open the file, pass its (already cached) path on instead of raising here, so the
+    validator refuses it with ``gr.validate``: a client then gets an ``AppError`` carrying the message, where an
+    exception at this stage would reach it only as an HTTP 400.
+    """
 
     def preprocess(self, payload: Any) -> Any:
         try:
             return super().preprocess(payload)
-        except Image.DecompressionBombError as error:
-            raise gr.Error(f"The image is too large to decode safely (limit {MAX_SIDE} px a side).") from error
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-            raise gr.Error("The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).") from error
+        except (Image.DecompressionBombError, UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            if payload is None or getattr(payload, "path", None) is None:
+                raise
+            return str(payload.path)
+
+
+class DigitSketchpad(gr.Sketchpad):
+    """``gr.Sketchpad`` for /predict."""
+
+    def preprocess(self, payload: Any) -> Any:
+        return _readable(super().preprocess, payload)
