@@ -20,11 +20,12 @@ import time
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 import torch
 from PIL import Image
 
 from lab import detach as lab
-from model.inference import DigitReader
+from model.inference import DigitReader, Reading
 from model.preprocess import (
     MAX_PIXELS,
     DrawingError,
@@ -35,7 +36,7 @@ from model.preprocess import (
     open_image,
 )
 from ui.canvas import DrawingCanvas, example_urls
-from ui.i18n import TEXTS, canvas_texts, language_from_header, text
+from ui.i18n import TEXTS, canvas_texts, fact_name, language_from_header, text
 from ui.render import insight_html, placeholder_html
 from ui.upload import DigitSketchpad, DigitUpload
 
@@ -43,6 +44,23 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Gradio decodes uploads with PIL too: refu
 ROOT = Path(__file__).resolve().parent
 READER = DigitReader.load()  # onto the GPU (or MPS, or CPU) once, at import, and it stays there
 CLASS_NAMES = [str(digit) for digit in range(10)]
+
+
+@gpu
+def network_reading(field: np.ndarray) -> Reading:
+    """One 28×28 field → the network's reading (NumPy in, NumPy out: what ZeroGPU's worker can pickle)."""
+    return READER.read(torch.from_numpy(field))
+
+
+@gpu
+def network_probabilities(fields: np.ndarray) -> np.ndarray:
+    """``N×1×28×28`` fields → ``N×10`` probabilities, one forward pass."""
+    return READER.probabilities(torch.from_numpy(fields))
+
+
+@gpu
+def run_lab_on_gpu(*args) -> dict:
+    return lab.run_experiment(*args)
 
 
 def _language(request: gr.Request | None) -> str:
@@ -57,7 +75,7 @@ def _read(image, language: str) -> tuple[dict | None, str, str]:
     if field is None:
         return None, placeholder_html(text("draw_prompt", language)), f"{READER.device} · —"
     prepared = time.perf_counter()
-    reading = READER.read(torch.from_numpy(field))
+    reading = network_reading(field)
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
     total_ms = (time.perf_counter() - started) * 1000
@@ -68,7 +86,6 @@ def _read(image, language: str) -> tuple[dict | None, str, str]:
     return reading.probabilities, panel, status
 
 
-@gpu
 def predict(drawing: dict | None, request: gr.Request) -> tuple[dict | None, str, str]:
     """Read a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) as a digit."""
     try:
@@ -77,7 +94,6 @@ def predict(drawing: dict | None, request: gr.Request) -> tuple[dict | None, str
         raise gr.Error(str(error)) from error
 
 
-@gpu
 def read_canvas(event: gr.EventData, request: gr.Request) -> tuple[dict | None, str, str]:
     """The Draw tab's live reading: the canvas sends a PNG data URL after each stroke."""
     payload = event._data if isinstance(event._data, dict) else {}
@@ -100,15 +116,14 @@ def check_uploads(paths: list[str | None]) -> tuple[list]:
     return (results,)
 
 
-@gpu
 def classify(paths: list[str | None]) -> tuple[list[dict | None]]:
     """Batched: each image file → the ten class probabilities (``None`` for a blank image); one forward pass."""
     fields = [mnist_field(ink_map(open_image(path))) if path is not None else None for path in paths]
     drawn = [index for index, field in enumerate(fields) if field is not None]
     labels: list[dict | None] = [None] * len(paths)
     if drawn:
-        batch = torch.stack([torch.from_numpy(fields[index]).unsqueeze(0) for index in drawn])
-        for index, probabilities in zip(drawn, READER.probabilities(batch)):
+        batch = np.stack([fields[index][None] for index in drawn])
+        for index, probabilities in zip(drawn, network_probabilities(batch)):
             labels[index] = dict(zip(CLASS_NAMES, map(float, probabilities)))
     return (labels,)
 
@@ -122,7 +137,8 @@ def detach(
 ) -> dict:
     """Run x → y = op(x) → z = mode(y), apply the edits to z in order, then y.sum().backward(); report everything."""
     try:
-        return lab.run_experiment(x, op, mode, device, edits)
+        run = run_lab_on_gpu if device == "cuda" else lab.run_experiment  # ZeroGPU lends the GPU per call
+        return run(x, op, mode, device, edits)
     except lab.LabInputError as error:
         raise gr.Error(str(error)) from error
 
@@ -132,7 +148,8 @@ def lab_view(report: dict, language: str) -> tuple:
     printed = f"y = {report['y']}\nz = {report['z']}"
     error = report["backward_error"]
     grad = f"RuntimeError: {error}" if error else f"x.grad = {report['x_grad']}"
-    facts = [[row[0], row[1], row[2]] for row in report["facts"]]
+    rows = [[fact_name(row[0], language), row[1], row[2]] for row in report["facts"]]
+    facts = gr.Dataframe(value=rows, headers=[text("fact", language), "y", "z"])
     return printed, facts, grad, report["why"][language], report["code"], report["output"]
 
 

@@ -108,6 +108,22 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# The lab's fact names (the first column of its table), for the Chinese page; PyTorch's own names stay visible.
+FACT_NAMES_ZH = {
+    "device": "设备 device",
+    "shares storage with the other": "与另一方共享存储",
+    "_version": "版本计数器 _version",
+    "requires_grad": "需要梯度 requires_grad",
+    "grad_fn": "梯度函数 grad_fn",
+    "is_leaf": "叶子节点 is_leaf",
+}
+
+
+def fact_name(name: str, language: str) -> str:
+    """A fact's name in ``language``."""
+    return FACT_NAMES_ZH.get(name, name) if language == "zh-CN" else name
+
+
 def language_from_header(accept_language: str | None) -> str:
     """``"zh-CN"`` when the browser prefers Chinese (any ``zh`` tag ranked above English), else ``"en"``."""
     ranked = []
