@@ -147,7 +147,7 @@ def lab_view(report: dict, language: str) -> tuple:
     """A report → the lab tab's displays (printed tensors, facts, gradient, why, code, output)."""
     printed = f"y = {report['y']}\nz = {report['z']}"
     error = report["backward_error"]
-    grad = f"RuntimeError: {error}" if error else f"x.grad = {report['x_grad']}"
+    grad = f"RuntimeError: {error}" if error else f"x.grad = {report['x_grad_printed']}"
     rows = [[fact_name(row[0], language), row[1], row[2]] for row in report["facts"]]
     facts = gr.Dataframe(value=rows, headers=[text("fact", language), "y", "z"])
     return printed, facts, grad, report["why"][language], report["code"], report["output"]

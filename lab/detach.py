@@ -447,10 +447,12 @@ def run_experiment(
     try:
         y.sum().backward()
         x_grad: list[float] | None = xt.grad.detach().cpu().tolist()
+        report["x_grad_printed"] = str(xt.grad)
         backward_error = None
         emit("x.grad =", xt.grad)
     except RuntimeError as e:
         x_grad = None
+        report["x_grad_printed"] = None
         backward_error = str(e)
         emit("backward failed:", e)
     report["x_grad"] = x_grad

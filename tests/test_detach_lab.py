@@ -81,6 +81,7 @@ def test_default_run_without_edits() -> None:
     assert r["y_changed"] is False
     assert r["y_version"] == r["z_version"] == 0
     assert r["x_grad"] == [2.0, 2.0, 2.0] and r["backward_error"] is None
+    assert r["x_grad_printed"] == "tensor([2., 2., 2.])"
     assert r["cpu_case"] is None
     assert "Edit z" in r["why"]["en"] and "修改 z" in r["why"]["zh-CN"]
 
@@ -124,7 +125,7 @@ def test_backward_survives_edit_when_op_did_not_save_y(op: str, expected_grad: l
 @pytest.mark.parametrize("op", ["x.exp()", "x.sigmoid()"])
 def test_backward_fails_after_edit_when_op_saved_y(op: str) -> None:
     r = run_experiment("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
-    assert r["x_grad"] is None
+    assert r["x_grad"] is None and r["x_grad_printed"] is None
     assert "modified by an inplace operation" in r["backward_error"]
     assert "backward failed: " + r["backward_error"] in r["output"]
     assert "Backward failed" in r["why"]["en"] and op in r["why"]["en"] and "反向传播失败" in r["why"]["zh-CN"]
