@@ -144,7 +144,7 @@ def drawing_to_image(value: Any) -> Image.Image | None:
 
 def _shrink(image: Image.Image) -> Image.Image:
     """Box-average a large image down to about WORKING_SIDE: cheap, and far more detail than 20 px needs."""
-    factor = max(image.size) // WORKING_SIDE
+    factor = -(-max(image.size) // WORKING_SIDE)  # rounded up: the result is at most WORKING_SIDE a side
     return image.reduce(factor) if factor >= 2 else image
 
 
@@ -169,7 +169,8 @@ def ink_map(image: Image.Image) -> np.ndarray:
         if alpha.min() < 0.5:  # a real transparent background: the strokes are where the opacity differs from it
             return np.abs(alpha - _paper(alpha[..., None])[0])
         pixels = pixels[:, :, :3]
-    return np.abs(pixels - _paper(pixels)).max(axis=2)
+    distance = np.abs(pixels - _paper(pixels))
+    return np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
 
 
 def _paper(pixels: np.ndarray) -> np.ndarray:

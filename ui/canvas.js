@@ -25,7 +25,10 @@ function redraw() { paper(); strokes.forEach(drawStroke); }
 function send() {
   lastSent = performance.now();
   window.__digitCanvasSentAt = lastSent;
-  trigger('drawn', { png: strokes.length ? canvas.toDataURL('image/png') : '' });
+  // The drawing travels as the component's value, not as event data: with trigger_mode "always_last", Gradio
+  // re-runs a trigger that arrived mid-request with the inputs' values at that time, but with the old event data.
+  props.value = strokes.length ? canvas.toDataURL('image/png') : '';
+  trigger('drawn');
 }
 function point(event) {
   const box = canvas.getBoundingClientRect();
@@ -33,6 +36,7 @@ function point(event) {
 }
 canvas.addEventListener('pointerdown', event => {
   event.preventDefault();
+  if (event.pointerType === 'mouse' && event.button !== 0) return;
   canvas.setPointerCapture(event.pointerId);
   current = { tool, width: tool === 'eraser' ? props.eraser_width : props.brush_width, points: [point(event)] };
   strokes.push(current);

@@ -2,10 +2,10 @@
 
 Why not ``gr.Sketchpad``: measured in Chromium, the stock Sketchpad spends most of a second in the page (layer
 compositing and blob uploads) before a stroke's request even leaves, at 280 px and far more at 800 px. This canvas
-sends one small PNG (as a data URL in the event's data) after each stroke, and every 150 ms while a stroke is being
+sends one small PNG (a data URL, as the component's value) after each stroke, and every 150 ms while a stroke is being
 drawn, so the reading follows the pen. The server reads it with the same preprocessing as every other input.
 
-Event: ``drawn`` with ``{"png": "data:image/png;base64,..."}``; ``png`` is ``""`` when the canvas is empty.
+Event: ``drawn``; the component's value is then ``"data:image/png;base64,..."``, or ``""`` when the canvas is empty.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ JS_ON_LOAD = (HERE / "canvas.js").read_text(encoding="utf-8")
 
 
 class DrawingCanvas(gr.HTML):
-    """The Draw tab's canvas. Listen with ``canvas.drawn(fn, ...)``; the PNG arrives in ``gr.EventData``."""
+    """The Draw tab's canvas. Listen with ``canvas.drawn(fn, canvas, ...)``; ``fn`` gets the PNG data URL."""
 
     def __init__(self, texts: dict[str, dict[str, str]], examples: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(
@@ -50,7 +50,7 @@ class DrawingCanvas(gr.HTML):
         )
 
     def api_info(self) -> dict[str, Any]:
-        return {"type": "string", "description": "unused: the drawing arrives in the 'drawn' event's data"}
+        return {"type": "string", "description": "the drawing as a data:image/png;base64 URL, or '' when empty"}
 
 
 def example_urls(folder: Path) -> list[str]:
