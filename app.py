@@ -72,20 +72,30 @@ def _language(request: gr.Request | None) -> str:
     return language_from_header(headers.get("accept-language"))
 
 
+def welcome(language: str) -> tuple[None, str, str]:
+    """The Draw tab before anything is drawn: no label, the friendly prompt, the device."""
+    return None, placeholder_html(text("draw_prompt", language)), f"{READER.device} · —"
+
+
+def on_page_load(request: gr.Request) -> tuple[None, str, str]:
+    return welcome(_language(request))
+
+
 def _read(image, language: str) -> tuple[dict | None, str, str]:
     """Image → (label value, insight panel, device and timing line); a blank drawing gets the friendly prompt."""
     started = time.perf_counter()
     field = mnist_field(ink_map(image)) if image is not None else None
     if field is None:
-        return None, placeholder_html(text("draw_prompt", language)), f"{READER.device} · —"
+        return welcome(language)
     prepared = time.perf_counter()
     reading = network_reading(field)
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
     total_ms = (time.perf_counter() - started) * 1000
     status = (
-        f"{reading.device} · preprocess {(prepared - started) * 1000:.1f} ms · "
-        f"forward {reading.forward_ms:.2f} ms · total {total_ms:.1f} ms"
+        f"{reading.device} · {text('status_preprocess', language)} {(prepared - started) * 1000:.1f} ms · "
+        f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
+        f"{text('status_total', language)} {total_ms:.1f} ms"
     )
     return reading.probabilities, panel, status
 
@@ -196,12 +206,12 @@ with gr.Blocks(title="Touch PyTorch") as demo:
                 with gr.Column(scale=1, min_width=300):
                     gr.Markdown(I18N("draw_heading"))
                     canvas = DrawingCanvas(canvas_texts(), example_urls(ROOT / "assets" / "examples"))
-                    gr.Markdown(I18N("draw_help"))
                 with gr.Column(scale=1, min_width=300):
                     reading = gr.Label(label=I18N("reading"), num_top_classes=10, elem_id="reading")
                     gr.Markdown(I18N("insight_heading"))
                     insight = gr.HTML(placeholder_html(TEXTS["en"]["draw_prompt"]), elem_id="insight")
                     status = gr.Markdown(f"{READER.device} · —", elem_id="status")
+                    gr.Markdown(I18N("draw_help"))
             with gr.Accordion(I18N("upload_heading"), open=False):
                 upload = DigitUpload(
                     label=I18N("upload"), type="filepath", image_mode=None, sources=["upload", "clipboard"], height=200
@@ -241,6 +251,7 @@ with gr.Blocks(title="Touch PyTorch") as demo:
 
     # Events, wired last.
     read_outputs = [reading, insight, status]
+    demo.load(on_page_load, None, read_outputs, api_visibility="private", show_progress="hidden")
     canvas.drawn(
         read_canvas,
         canvas,
