@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import math
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from playwright.sync_api import CDPSession, Locator, Page, expect
@@ -31,7 +25,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-SERVER_START_TIMEOUT_S = 90
 READ_TIMEOUT_MS = 10_000
 
 Point = tuple[float, float]
@@ -62,63 +55,6 @@ for (const type of ['pointerdown', 'pointerup', 'pointercancel']) {
   }, true);
 }
 """
-
-
-# --- the server -----------------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def running_app(log_path: Path) -> Iterator[str]:
-    """Start ``python app.py`` on a free port (CPU model), yield its URL once it answers, stop it afterwards."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_SERVER_NAME": "127.0.0.1", "MNIST_DEVICE": "cpu"}
-    env.pop("GRADIO_SHARE", None)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        _wait_until_up(url, process, log_path)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with code {process.returncode} before serving:\n{_tail(log_path)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"app.py did not answer at {url} within {SERVER_START_TIMEOUT_S} s:\n{_tail(log_path)}")
-
-
-def _tail(log_path: Path, limit: int = 6000) -> str:
-    text = log_path.read_text(encoding="utf-8", errors="replace")
-    return text[-limit:] or "(no output)"
 
 
 # --- strokes --------------------------------------------------------------------------------------------------

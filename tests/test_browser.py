@@ -37,11 +37,11 @@ from tests.browser_helpers import (
     expect_reading,
     mouse_stroke,
     open_app,
-    running_app,
     screenshot,
     settle,
     touch_stroke,
 )
+from tests.servers import running_app
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
@@ -53,8 +53,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(tmp_path_factory.mktemp("app") / "server.log") as url:
+def app_url() -> Iterator[str]:
+    with running_app() as (url, _):
         yield url
 
 
