@@ -129,11 +129,23 @@ def check_uploads(paths: list[str | None]) -> tuple[list]:
     return (results,)
 
 
-def classify(paths: list[str | None]) -> tuple[list[dict | None]]:
-    """Batched: each image file → the ten class probabilities (``None`` for a blank image); one forward pass."""
-    fields = [mnist_field(ink_map(open_image(path))) if path is not None else None for path in paths]
-    drawn = [index for index, field in enumerate(fields) if field is not None]
-    labels: list[dict | None] = [None] * len(paths)
+def _field_or_problem(path: str | None) -> np.ndarray | str | None:
+    """An upload's 28×28 field, ``None`` when blank, or the message saying why the file cannot be read."""
+    try:
+        return mnist_field(ink_map(open_image(path))) if path is not None else None
+    except DrawingError as error:
+        return str(error)
+
+
+def classify(paths: list[str | None]) -> tuple[list[dict | str | None]]:
+    """Batched: each image file → the ten class probabilities (``None`` for a blank image); one forward pass.
+
+    The validator refuses bad files before they join a batch, but Gradio 6.31 can let one through when many calls
+    arrive at once; such a file then answers with its message as the label, and the rest of the batch is unharmed.
+    """
+    fields = [_field_or_problem(path) for path in paths]
+    labels: list[dict | str | None] = [field if isinstance(field, str) else None for field in fields]
+    drawn = [index for index, field in enumerate(fields) if isinstance(field, np.ndarray)]
     if drawn:
         batch = np.stack([fields[index][None] for index in drawn])
         for index, probabilities in zip(drawn, network_probabilities(batch)):

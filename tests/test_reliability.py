@@ -9,6 +9,8 @@ import io
 import struct
 import threading
 import time
+import urllib.error
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -242,3 +244,43 @@ def test_sixteen_users_mixed_endpoints_no_failure_and_bounded_memory(server, dig
     assert failures == []
     assert answered[0] == 320
     assert growth < 300
+
+
+def test_files_outside_the_app_are_not_served(server):
+    url, _ = server
+    for path in ("/etc/passwd", str(Path(__file__).resolve()), str(Path(__file__).resolve().parent.parent / "app.py")):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(f"{url}gradio_api/file={path}", timeout=10)
+        assert caught.value.code in (403, 404)
+
+
+def test_bad_uploads_in_a_crowd_fail_alone(server, digit_png, tmp_path):
+    """Good and bad /classify calls at the same moment: every good one answers; each bad one carries its message.
+
+    Alone, a bad file is refused by the validator (an AppError). In a crowd, Gradio 6.31 may let it into a batch;
+    then its own answer is the message as the label, and the batch's other calls are unharmed.
+    """
+    url, _ = server
+    path, label = digit_png
+    fake = tmp_path / "fake.png"
+    fake.write_text("not an image")
+    outcomes: dict[int, str] = {}
+
+    def call(slot: int) -> None:
+        own = Client(url, verbose=False)
+        try:
+            result = own.predict(handle_file(str(fake) if slot % 3 == 0 else path), api_name="/classify")
+            outcomes[slot] = f"label {top(result)}"
+        except AppError as error:
+            outcomes[slot] = f"error {error}"
+
+    threads = [threading.Thread(target=call, args=(slot,)) for slot in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    for slot in range(9):
+        if slot % 3 == 0:
+            assert outcomes[slot].split(" ", 1)[0] in ("error", "label") and "not a readable image" in outcomes[slot]
+        else:
+            assert outcomes[slot] == f"label {label}", outcomes
