@@ -286,7 +286,7 @@ with gr.Blocks(title="Touch PyTorch") as demo:
     lab_inputs = [x_box, op_choice, mode_choice, device_choice]
     lab_outputs = [printed, facts, grad, why, code, output]
     gr.on(
-        [x_box.submit, op_choice.change, mode_choice.change, device_choice.change, demo.load],
+        [x_box.submit, x_box.blur, op_choice.change, mode_choice.change, device_choice.change, demo.load],
         lab_reset,
         lab_inputs,
         [z_table, *lab_outputs],
