@@ -44,7 +44,7 @@ class Reading:
     hidden1: np.ndarray  # 512 activations after the first ReLU
     hidden2: np.ndarray  # 512 activations after the second ReLU
     saliency: np.ndarray  # 28×28, |d top logit / d input|, scaled to [0, 1]
-    forward_ms: float
+    forward_ms: float  # the forward pass alone (input to logits), synchronised on CUDA
     device: str
 
     @property
@@ -70,7 +70,11 @@ class DigitReader:
         return torch.softmax(logits, dim=1).cpu().numpy()
 
     def read(self, image: torch.Tensor) -> Reading:
-        """One ``1×28×28`` image → probabilities, both hidden layers, and a saliency map, from one forward pass."""
+        """One ``1×28×28`` image → probabilities, both hidden layers, and a saliency map, from one forward pass.
+
+        Not under ``inference_mode``: the saliency map is the gradient of the top logit with respect to the input,
+        so this pass records autograd for the input alone (the parameters do not require grad).
+        """
         stack = self.model.linear_relu_stack
         started = _now(self.device)
         x = normalise(image.to(self.device).reshape(1, -1)).requires_grad_(True)
@@ -78,13 +82,13 @@ class DigitReader:
             hidden1 = stack[1](stack[0](x))
             hidden2 = stack[3](stack[2](hidden1))
             logits = stack[4](hidden2)
+            forward_ms = (_now(self.device) - started) * 1000  # the forward pass alone, before the saliency pass
             top = logits[0].argmax()
             (gradient,) = torch.autograd.grad(logits[0, top], x)
         probabilities = torch.softmax(logits.detach(), dim=1)[0]
         saliency = gradient.abs().reshape(28, 28)
         saliency = saliency / saliency.max().clamp_min(1e-12)
         values = torch.cat([probabilities, hidden1.detach()[0], hidden2.detach()[0], saliency.flatten()]).cpu()
-        forward_ms = (_now(self.device) - started) * 1000
         values = values.numpy()
         return Reading(
             probabilities={name: float(p) for name, p in zip(CLASS_NAMES, values[:10])},
