@@ -116,19 +116,6 @@ def read_canvas(png: str | None, request: gr.Request) -> tuple[dict | None, str,
         raise gr.Error(str(error)) from error
 
 
-def check_uploads(paths: list[str | None]) -> tuple[list]:
-    """Refuse unreadable or absurd uploads per request, before they join a batch (one bad file fails only itself)."""
-    results = []
-    for path in paths:
-        try:
-            if path is not None:
-                open_image(path)
-            results.append(gr.validate(True, ""))
-        except DrawingError as error:
-            results.append(gr.validate(False, str(error)))
-    return (results,)
-
-
 def _field_or_problem(path: str | None) -> np.ndarray | str | None:
     """An upload's 28×28 field, ``None`` when blank, or the message saying why the file cannot be read."""
     try:
@@ -140,10 +127,12 @@ def _field_or_problem(path: str | None) -> np.ndarray | str | None:
 def classify(paths: list[str | None]) -> tuple[list[dict | str | None]]:
     """Batched: each image file → the ten class probabilities (``None`` for a blank image); one forward pass.
 
-    The validator refuses bad files before they join a batch, but Gradio 6.31 can let one through when many calls
-    arrive at once; such a file then answers with its message as the label, and the rest of the batch is unharmed.
+    A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason; inside a
+    batch of several calls (where raising would fail them all), its answer is the reason as its label.
     """
     fields = [_field_or_problem(path) for path in paths]
+    if len(fields) == 1 and isinstance(fields[0], str):
+        raise gr.Error(fields[0])
     labels: list[dict | str | None] = [field if isinstance(field, str) else None for field in fields]
     drawn = [index for index, field in enumerate(fields) if isinstance(field, np.ndarray)]
     if drawn:
@@ -281,7 +270,6 @@ with gr.Blocks(title="Touch PyTorch") as demo:
         api_name="classify",
         batch=True,
         max_batch_size=64,
-        validator=check_uploads,
     )
     lab_inputs = [x_box, op_choice, mode_choice, device_choice]
     lab_outputs = [printed, facts, grad, why, code, output]

@@ -1,9 +1,9 @@
-"""app.py's /classify with batching off: the same upload component, validator, model and queue, one image a call.
+"""app.py's /classify with batching off: the same upload component, model and queue, one image a call.
 
     GRADIO_SERVER_PORT=7862 python -m benchmarks.unbatched_app
 
 The contrast for benchmarks/throughput.py. The work per image is app.classify's (open, ink map, MNIST field, one
-forward pass), the validator is app.check_uploads's for one file, and the queue is
+forward pass; a bad file raises gr.Error), and the queue is
 ``demo.queue(max_size=256, default_concurrency_limit=2)``; only ``batch=True, max_batch_size=64`` is gone.
 """
 
@@ -19,17 +19,11 @@ from ui.upload import DigitUpload
 READER = DigitReader.load()  # MNIST_DEVICE, else cuda, mps, cpu: as app.py
 
 
-def check_upload(path: str | None):
-    try:
-        if path is not None:
-            open_image(path)
-        return gr.validate(True, "")
-    except DrawingError as error:
-        return gr.validate(False, str(error))
-
-
 def classify(path: str | None) -> dict | None:
-    field = mnist_field(ink_map(open_image(path))) if path is not None else None
+    try:
+        field = mnist_field(ink_map(open_image(path))) if path is not None else None
+    except DrawingError as error:
+        raise gr.Error(str(error)) from error
     if field is None:
         return None
     (probabilities,) = READER.probabilities(torch.from_numpy(field).reshape(1, 1, 28, 28))
@@ -39,7 +33,7 @@ def classify(path: str | None) -> dict | None:
 with gr.Blocks(title="unbatched") as demo:
     upload = DigitUpload(type="filepath", image_mode=None, sources=["upload", "clipboard"])  # as app.py
     reading = gr.Label(num_top_classes=10)
-    upload.change(classify, upload, reading, api_name="classify", validator=check_upload)
+    upload.change(classify, upload, reading, api_name="classify")
 
 demo.queue(max_size=256, default_concurrency_limit=2)
 

@@ -257,8 +257,8 @@ def test_files_outside_the_app_are_not_served(server):
 def test_bad_uploads_in_a_crowd_fail_alone(server, digit_png, tmp_path):
     """Good and bad /classify calls at the same moment: every good one answers; each bad one carries its message.
 
-    Alone, a bad file is refused by the validator (an AppError). In a crowd, Gradio 6.31 may let it into a batch;
-    then its own answer is the message as the label, and the batch's other calls are unharmed.
+    Alone, a bad file gets an AppError; batched with others, its own answer is the message as its label, and the
+    batch's other calls are unharmed.
     """
     url, _ = server
     path, label = digit_png

@@ -22,11 +22,10 @@ def _readable(preprocess: Callable[[Any], Any], payload: Any) -> Any:
 
 
 class DigitUpload(gr.Image):
-    """``gr.Image`` for /classify, whose event has a validator that opens every file with our own checks.
+    """``gr.Image`` for the batched /classify, which opens every file itself with our own checks.
 
-    When Gradio cannot even open the file, pass its (already cached) path on instead of raising here, so the
-    validator refuses it with ``gr.validate``: a client then gets an ``AppError`` carrying the message, where an
-    exception at this stage would reach it only as an HTTP 400.
+    When Gradio cannot even open the file, pass its (already cached) path on instead of raising here: an error at
+    this stage would fail every call in the batch, while /classify fails only the call that sent the bad file.
     """
 
     def preprocess(self, payload: Any) -> Any:
