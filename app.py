@@ -25,7 +25,7 @@ import torch
 from PIL import Image
 
 from lab import detach as lab
-from model.inference import DigitReader, Reading
+from model.inference import CLASS_NAMES, DigitReader, Reading
 from model.preprocess import (
     MAX_PIXELS,
     DrawingError,
@@ -47,7 +47,6 @@ if READER.device.type == "cpu":
     # One 28×28 forward is ~0.2 ms on one thread; with several, thread hand-offs cost more than the work, and
     # concurrent requests already keep the cores busy.
     torch.set_num_threads(1)
-CLASS_NAMES = [str(digit) for digit in range(10)]
 
 
 @gpu
