@@ -8,20 +8,30 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "zh-CN")
 
-TEXTS: dict[str, dict[str, str]] = {
+# The page's header.
+COMMON_TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "# Touch PyTorch: a digit reader and the `detach()` lab",
         "intro": (
-            "Draw a digit and watch a small neural network on the "
-            "GPU read it as you draw; then edit a detached tensor and see what really happens to the original."
+            "Draw a digit and watch a small neural network on the GPU read it as you draw; then edit a "
+            "detached tensor and see what really happens to the original."
         ),
+    },
+    "zh-CN": {
+        "title": "# 动手摸 PyTorch：数字识别与 `detach()` 实验室",
+        "intro": "画一个数字，看 GPU 上的小神经网络边画边识别；再修改一个 detach 出来的张量，看看原张量到底会不会变。",
+    },
+}
+
+# The Draw tab (canvas, reading, upload).
+DRAW_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
         "tab_draw": "Draw",
-        "tab_lab": "detach() lab",
         "draw_heading": "### Draw a digit (0–9)",
         "draw_help": (
             "Draw big, in the middle, with one or two strokes. The network is PyTorch's Quickstart MLP "
-            "(784→512→512→10), trained to 99.4% on MNIST. Your drawing is cropped, scaled to 20 px and centred "
-            "by its centre of mass, exactly as MNIST's digits were made."
+            "(784→512→512→10), trained to 99.4% on MNIST. Your drawing is cropped, scaled to 20 px and "
+            "centred by its centre of mass, exactly as MNIST's digits were made."
         ),
         "reading": "What the network reads",
         "insight_heading": "### What the network sees and thinks",
@@ -41,34 +51,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "canvas_clear": "Clear",
         "canvas_examples": "MNIST examples:",
         "canvas_label": "Drawing canvas: draw a digit with the mouse, a pen or a finger",
-        "lab_heading": "### What does `z = y.detach()` share with `y`?",
-        "lab_help": (
-            "`x` requires grad, `y` is computed from `x`, and `z` is made from `y`. Edit `z` in the table: the "
-            "page re-runs the experiment with real PyTorch after each edit and shows what changed."
-        ),
-        "lab_x": "x values (1 to 16 numbers)",
-        "lab_op": "How y is made",
-        "lab_mode": "How z is made",
-        "lab_device": "Device",
-        "lab_z_table": "z — edit the numbers",
-        "lab_reset": "Reset",
-        "lab_printed": "print(y) and print(z)",
-        "lab_facts": "The facts",
-        "lab_grad": "y.sum().backward() → x.grad",
-        "lab_code": "The program that reproduces this run",
-        "lab_output": "Its output",
-        "lab_pitfall_heading": "Creating x on a GPU",
-        "fact": "fact",
     },
     "zh-CN": {
-        "title": "# 动手摸 PyTorch：数字识别与 `detach()` 实验室",
-        "intro": "画一个数字，看 GPU 上的小神经网络边画边识别；再修改一个 detach 出来的张量，看看原张量到底会不会变。",
         "tab_draw": "手写",
-        "tab_lab": "detach() 实验室",
         "draw_heading": "### 画一个数字（0–9）",
         "draw_help": (
             "在画布中间画大一点，一两笔即可。网络是 PyTorch 快速入门中的多层感知机（784→512→512→10），"
-            "在 MNIST 上训练到 99.4%。你的画会被裁剪、缩放到 20 像素，并按质心居中，和 MNIST 数字的制作方式完全一样。"
+            "在 MNIST 上训练到 99.4%。你的画会被裁剪、缩放到 20 "
+            "像素，并按质心居中，和 MNIST 数字的制作方式完全一样。"
         ),
         "reading": "网络的识别结果",
         "insight_heading": "### 网络看到了什么、想了什么",
@@ -88,10 +78,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "canvas_clear": "清空",
         "canvas_examples": "MNIST 示例：",
         "canvas_label": "画布：用鼠标、手写笔或手指写一个数字",
+    },
+}
+
+# The detach() lab tab.
+LAB_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "tab_lab": "detach() lab",
+        "lab_heading": "### What does `z = y.detach()` share with `y`?",
+        "lab_help": (
+            "`x` requires grad, `y` is computed from `x`, and `z` is made from `y`. Edit `z` in the table: "
+            "the page re-runs the experiment with real PyTorch after each edit and shows what changed."
+        ),
+        "lab_x": "x values (1 to 16 numbers)",
+        "lab_op": "How y is made",
+        "lab_mode": "How z is made",
+        "lab_device": "Device",
+        "lab_z_table": "z — edit the numbers",
+        "lab_reset": "Reset",
+        "lab_printed": "print(y) and print(z)",
+        "lab_facts": "The facts",
+        "lab_grad": "y.sum().backward() → x.grad",
+        "lab_code": "The program that reproduces this run",
+        "lab_output": "Its output",
+        "lab_pitfall_heading": "Creating x on a GPU",
+        "fact": "fact",
+    },
+    "zh-CN": {
+        "tab_lab": "detach() 实验室",
         "lab_heading": "### `z = y.detach()` 和 `y` 共享了什么？",
         "lab_help": (
-            "`x` 需要梯度，`y` 由 `x` 算出，`z` 由 `y` 得到。在表格里修改 `z`：每次修改后页面都会用真实的 "
-            "PyTorch 重新运行实验，并显示发生了什么变化。"
+            "`x` 需要梯度，`y` 由 `x` 算出，`z` 由 `y` 得到。在表格里修改 `z`："
+            "每次修改后页面都会用真实的 PyTorch 重新运行实验，并显示发生了什么变化。"
         ),
         "lab_x": "x 的值（1 到 16 个数）",
         "lab_op": "y 的计算方式",
@@ -107,6 +125,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "lab_pitfall_heading": "在 GPU 上创建 x",
         "fact": "项目",
     },
+}
+
+# The "not sure" answer and the model's words (world handwriting).
+MODEL_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+
+# GPU availability and fallbacks (ZeroGPU, quota).
+GPU_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+
+# Teaching the visitor's own last layer.
+TEACH_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+
+# Messages for refused input (errors), all areas.
+ERROR_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+
+_SECTIONS = (COMMON_TEXTS, DRAW_TEXTS, LAB_TEXTS, MODEL_TEXTS, GPU_TEXTS, TEACH_TEXTS, ERROR_TEXTS)
+#: Every word of the page, by language: the sections above merged (a key must be unique across sections).
+TEXTS: dict[str, dict[str, str]] = {
+    language: {key: words for section in _SECTIONS for key, words in section[language].items()}
+    for language in LANGUAGES
 }
 
 
