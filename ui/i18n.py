@@ -137,7 +137,10 @@ GPU_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
 TEACH_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
 
 # Messages for refused input (errors), all areas.
-ERROR_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+ERROR_TEXTS: dict[str, dict[str, str]] = {
+    "en": {"error_title": "Error"},
+    "zh-CN": {"error_title": "出错了"},
+}
 
 _SECTIONS = (COMMON_TEXTS, DRAW_TEXTS, LAB_TEXTS, MODEL_TEXTS, GPU_TEXTS, TEACH_TEXTS, ERROR_TEXTS)
 #: Every word of the page, by language: the sections above merged (a key must be unique across sections).
