@@ -30,16 +30,39 @@ WORKING_SIDE = 448  # larger drawings are box-averaged down to about this before
 INK_THRESHOLD = 0.12  # below this (after the background is removed) a pixel counts as paper, not ink
 
 
+#: Every DrawingError's English message, by key; the page shows them in its own language (ui/i18n.py, ERROR_TEXTS).
+DRAWING_ERRORS = {
+    "empty_image": "The image is empty ({width}×{height} px).",
+    "image_too_big": "The image is {width}×{height} px; the limit is {limit} px a side.",
+    "decompression_bomb": "The image is too large to decode safely (limit {limit} px a side).",
+    "not_an_image": "The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).",
+    "not_a_data_url": "The drawing must arrive as a data:image/...;base64 URL.",
+    "data_url_too_long": "The drawing is too large ({chars:,} characters; the limit is {limit:,}).",
+    "bad_base64": "The drawing's data URL is not valid base64.",
+    "array_shape": "An image array must be H×W, H×W×3 or H×W×4, not {shape}.",
+    "array_dtype": "An image array must hold numbers, not {dtype}.",
+    "no_local_path": "The image reference has no local path.",
+    "not_an_image_value": "Expected an image, not {kind}.",
+    "canvas_keys": "Unexpected canvas keys: {keys}; expected background, layers, composite.",
+    "layers_not_a_list": "The canvas's layers must be a list of images.",
+}
+
+
 class DrawingError(ValueError):
-    """The input cannot be read as a drawing; the message says why."""
+    """The input cannot be read as a drawing. ``str()`` is the English message; ``key`` and ``params`` name the
+    problem so that a page can say it in its own language."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.key, self.params = key, params
+        super().__init__(DRAWING_ERRORS[key].format(**params))
 
 
 def check_size(width: int, height: int) -> None:
     """Refuse absurd images from their header alone, before any pixel is decoded."""
     if width < 1 or height < 1:
-        raise DrawingError(f"The image is empty ({width}×{height} px).")
+        raise DrawingError("empty_image", width=width, height=height)
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise DrawingError(f"The image is {width}×{height} px; the limit is {MAX_SIDE} px a side.")
+        raise DrawingError("image_too_big", width=width, height=height, limit=MAX_SIDE)
 
 
 def open_image(source: str | os.PathLike | Any) -> Image.Image:
@@ -52,9 +75,9 @@ def open_image(source: str | os.PathLike | Any) -> Image.Image:
     except DrawingError:
         raise
     except Image.DecompressionBombError as error:
-        raise DrawingError(f"The image is too large to decode safely (limit {MAX_SIDE} px a side).") from error
+        raise DrawingError("decompression_bomb", limit=MAX_SIDE) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise DrawingError("The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).") from error
+        raise DrawingError("not_an_image") from error
 
 
 MAX_DATA_URL_CHARS = 8_000_000  # ≈ 6 MB of image: far above any canvas PNG
@@ -68,13 +91,13 @@ def decode_data_url(text: Any) -> Image.Image | None:
     if text is None or (isinstance(text, str) and text == ""):
         return None
     if not isinstance(text, str) or not text.startswith("data:image/") or ";base64," not in text[:64]:
-        raise DrawingError("The drawing must arrive as a data:image/...;base64 URL.")
+        raise DrawingError("not_a_data_url")
     if len(text) > MAX_DATA_URL_CHARS:
-        raise DrawingError(f"The drawing is too large ({len(text):,} characters; the limit is {MAX_DATA_URL_CHARS:,}).")
+        raise DrawingError("data_url_too_long", chars=len(text), limit=MAX_DATA_URL_CHARS)
     try:
         payload = base64.b64decode(text.split(",", 1)[1], validate=True)
     except (binascii.Error, ValueError) as error:
-        raise DrawingError("The drawing's data URL is not valid base64.") from error
+        raise DrawingError("bad_base64") from error
     return open_image(io.BytesIO(payload))
 
 
@@ -87,9 +110,9 @@ def to_image(value: Any) -> Image.Image | None:
         return value
     if isinstance(value, np.ndarray):
         if value.ndim not in (2, 3) or (value.ndim == 3 and value.shape[2] not in (1, 3, 4)):
-            raise DrawingError(f"An image array must be H×W, H×W×3 or H×W×4, not {value.shape}.")
+            raise DrawingError("array_shape", shape=str(value.shape))
         if value.dtype.kind not in "biuf":
-            raise DrawingError(f"An image array must hold numbers, not {value.dtype}.")
+            raise DrawingError("array_dtype", dtype=str(value.dtype))
         check_size(value.shape[1], value.shape[0])
         if value.ndim == 3 and value.shape[2] == 1:
             value = value[:, :, 0]
@@ -103,11 +126,11 @@ def to_image(value: Any) -> Image.Image | None:
     if isinstance(value, Mapping) and ("path" in value or "url" in value):
         path = value.get("path")
         if not path:
-            raise DrawingError("The image reference has no local path.")
+            raise DrawingError("no_local_path")
         return open_image(path)
     if isinstance(value, (str, os.PathLike)):
         return open_image(value)
-    raise DrawingError(f"Expected an image, not {type(value).__name__}.")
+    raise DrawingError("not_an_image_value", kind=type(value).__name__)
 
 
 def drawing_to_image(value: Any) -> Image.Image | None:
@@ -120,13 +143,13 @@ def drawing_to_image(value: Any) -> Image.Image | None:
         return to_image(value)
     unknown = set(value) - {"background", "layers", "composite", "id"}
     if unknown:
-        raise DrawingError(f"Unexpected canvas keys: {sorted(unknown)}; expected background, layers, composite.")
+        raise DrawingError("canvas_keys", keys=str(sorted(unknown)))
     composite = to_image(value.get("composite"))
     if composite is not None:
         return composite
     layers = value.get("layers") or []
     if not isinstance(layers, (list, tuple)):
-        raise DrawingError("The canvas's layers must be a list of images.")
+        raise DrawingError("layers_not_a_list")
     layers = [to_image(layer) for layer in layers]
     layers = [layer for layer in layers if layer is not None]
     background = to_image(value.get("background"))
