@@ -131,7 +131,32 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
 MODEL_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
 
 # GPU availability and fallbacks (ZeroGPU, quota).
-GPU_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+GPU_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "gpu_lab_refused": "The GPU cannot run the lab right now ({reason}). Choose the cpu device.",
+        "gpu_reason_quota": "your ZeroGPU quota for today is used up",
+        "gpu_reason_duration_too_long": "the GPU time asked for is more than ZeroGPU allows",
+        "gpu_reason_no_gpu_free": "no GPU is free at the moment",
+        "gpu_reason_no_driver": "this server has no NVIDIA driver",
+        "gpu_reason_no_gpu": "this server has no GPU",
+        "gpu_reason_out_of_memory": "the GPU is out of memory",
+        "gpu_reason_worker_error": "the GPU worker failed",
+        "gpu_reason_scheduling": "the GPU could not be scheduled",
+        "gpu_reason_error": "the GPU call failed",
+    },
+    "zh-CN": {
+        "gpu_lab_refused": "GPU 现在无法运行实验（{reason}）。请选择 cpu 设备。",
+        "gpu_reason_quota": "你今天的 ZeroGPU 配额已用完",
+        "gpu_reason_duration_too_long": "申请的 GPU 时长超过了 ZeroGPU 的上限",
+        "gpu_reason_no_gpu_free": "目前没有空闲的 GPU",
+        "gpu_reason_no_driver": "这台服务器没有 NVIDIA 驱动",
+        "gpu_reason_no_gpu": "这台服务器没有 GPU",
+        "gpu_reason_out_of_memory": "GPU 显存不足",
+        "gpu_reason_worker_error": "GPU 工作进程出错",
+        "gpu_reason_scheduling": "无法调度 GPU",
+        "gpu_reason_error": "GPU 调用失败",
+    },
+}
 
 # Teaching the visitor's own last layer.
 TEACH_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}

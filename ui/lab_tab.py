@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from compute import run_lab_on_gpu
+from compute import lab_devices, run_lab
 from lab import detach as lab
 from ui.i18n import fact_name, text
 from ui.language import page_language
@@ -19,8 +19,7 @@ def detach(
 ) -> dict:
     """Run x → y = op(x) → z = mode(y), apply the edits to z in order, then y.sum().backward(); report everything."""
     try:
-        run = run_lab_on_gpu if device == "cuda" else lab.run_experiment  # ZeroGPU lends the GPU per call
-        return run(x, op, mode, device, edits)
+        return run_lab(x, op, mode, device, edits)  # cuda: through the GPU call, refused with the reason
     except lab.LabInputError as error:
         raise gr.Error(str(error)) from error
 
@@ -65,7 +64,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         x_box = gr.Textbox(lab.DEFAULT_X, label=I18N("lab_x"), max_length=2000)
         op_choice = gr.Radio(list(lab.OPS), value=lab.DEFAULT_OP, label=I18N("lab_op"))
         mode_choice = gr.Radio(list(lab.MODES), value=lab.DEFAULT_MODE, label=I18N("lab_mode"))
-        device_choice = gr.Radio(lab.available_devices(), value="cpu", label=I18N("lab_device"))
+        device_choice = gr.Radio(lab_devices(), value="cpu", label=I18N("lab_device"))
     with gr.Accordion(I18N("lab_pitfall_heading"), open=False):
         gr.Markdown(I18N("lab_pitfall"))
     with gr.Row(equal_height=False):
