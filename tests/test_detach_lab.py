@@ -48,7 +48,13 @@ def _run_code(code: str) -> str:
 
 def test_constants_and_tables() -> None:
     assert list(OPS) == ["x * 2", "x ** 2", "x.exp()", "x.sigmoid()"]
-    assert list(MODES) == ["y.detach()", "y.detach().cpu()", "y.detach().clone()"]
+    assert list(MODES) == [
+        "y.detach()",
+        "y.detach().cpu()",
+        "y.detach().clone()",
+        "y.data",
+        "with torch.no_grad(): y[i] = v",
+    ]
     assert (DEFAULT_X, DEFAULT_OP, DEFAULT_MODE, MAX_VALUES) == ("1, 2, 3", "x * 2", "y.detach()", 16)
     assert set(PITFALL) == {"en", "zh-CN"}
     assert 'device="cuda"' in PITFALL["en"] and ".cuda()" in PITFALL["en"] and "None" in PITFALL["en"]
