@@ -38,6 +38,9 @@ def running_app(timeout: float = 120, **env: str) -> Iterator[tuple[str, subproc
         log.seek(0)
         return log.read().decode(errors="replace")[-3000:]
 
+    # The app's whole log so far, for tests that check what it printed (a fresh read: the app's offset is untouched).
+    process.read_log = lambda: Path(f"/proc/self/fd/{log.fileno()}").read_bytes().decode(errors="replace")
+
     try:
         deadline = time.monotonic() + timeout
         while True:
