@@ -1,13 +1,48 @@
-"""The detach() lab tab: x, the op, the mode and the device; z's table to edit; and the /detach endpoint."""
+"""The detach() lab tab: x, the op, the mode and the device; z's cells to edit; and the /detach endpoint.
+
+The page keeps the experiment (its inputs and the user's writes to z, in order) in a ``gr.State``: each edit of a cell
+adds one write and replays them all on fresh tensors, so ``_version`` counts writes exactly as PyTorch does.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import gradio as gr
 
-from compute import lab_devices, run_lab
+from compute import run_lab_on_gpu
 from lab import detach as lab
-from ui.i18n import fact_name, text
+from ui.errors import refuse
+from ui.i18n import text
+from ui.lab_graph import GRAPH_CSS, graph_svg
+from ui.lab_panels import (
+    DROP_PENDING_JS,
+    PANELS_CSS,
+    Z_CSS,
+    Z_JS,
+    Z_TEMPLATE,
+    backward_html,
+    claims_html,
+    facts_html,
+    z_editor_value,
+)
 from ui.language import page_language
+
+#: Page-wide rules for the lab's code panels (gr.Code). CodeMirror gives each line-number box a fixed height from its
+#: own estimate (14 px), while Gradio's theme makes each line 16.8 px: the numbers drift (22 lines, numbers 1 to 19).
+#: Lines never wrap here, so one fixed height for both keeps every number beside its line, on any screen.
+LAB_HEAD = """<style>
+:is(#lab-code, #lab-output, #printed) .cm-line { line-height: 18px; }
+:is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
+:is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
+  line-height: 18px; }
+</style>"""
+
+
+def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any) -> dict:
+    """One lab run on fresh tensors; on the GPU through compute (ZeroGPU lends it per call)."""
+    run = run_lab_on_gpu if device == "cuda" else lab.run_experiment
+    return run(x, op, mode, device, edits)
 
 
 def detach(
@@ -16,96 +51,165 @@ def detach(
     mode: str = lab.DEFAULT_MODE,
     device: str = "cpu",
     edits: list[list[float]] | None = None,
+    request: gr.Request = None,
 ) -> dict:
-    """Run x → y = op(x) → z = mode(y), apply the edits to z in order, then y.sum().backward(); report everything."""
+    """Run the detach() experiment once and report everything PyTorch did.
+
+    x → y = op(x) → z = mode(y); the edits are written to z in order (`z[i] = v`; in the no-grad mode `y[i] = v`
+    under torch.no_grad()); then y.sum().backward(). x: 1 to 16 numbers as text, such as "1, 2, 3". op: "x * 2",
+    "x ** 2", "x.exp()" or "x.sigmoid()". mode: "y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data" or
+    "with torch.no_grad(): y[i] = v". device: "cpu" or "cuda". edits: a list of [index, value] pairs, such as
+    [[0, 100]]; every pair is a write, even of the value already there. Returns the report: y and z printed and as
+    values, their versions and storage, saved_tensors (what y.grad_fn saved, with its version when saved and now),
+    backward_predicted_ok, backward_error, x_grad, x_grad_expected and grad_is_wrong, the claims, and a program that
+    reproduces the run (code) with its output.
+    """
     try:
-        return run_lab(x, op, mode, device, edits)  # cuda: through the GPU call, refused with the reason
+        return run_lab(x, op, mode, device, edits)
     except lab.LabInputError as error:
-        raise gr.Error(str(error)) from error
+        language = page_language(None, request)
+        raise refuse(error.message(language), language, where="/detach", english=str(error)) from error
 
 
-def lab_view(report: dict, language: str) -> tuple:
-    """A report → the lab tab's displays (printed tensors, facts, gradient, why, code, output)."""
+def _views(report: dict, language: str) -> tuple:
+    """A report → the tab's displays, in the page's language."""
     printed = f"y = {report['y']}\nz = {report['z']}"
-    error = report["backward_error"]
-    grad = f"RuntimeError: {error}" if error else f"x.grad = {report['x_grad_printed']}"
-    rows = [[fact_name(row[0], language), row[1], row[2]] for row in report["facts"]]
-    facts = gr.Dataframe(value=rows, headers=[text("fact", language), "y", "z"])
-    return printed, facts, grad, report["why"][language], report["code"], report["output"]
+    return (
+        printed,
+        facts_html(report, language),
+        backward_html(report, language),
+        report["why"].get(language, report["why"]["en"]),
+        graph_svg(report, language),
+        claims_html(report, language),
+        report["code"],
+        report["output"],
+    )
 
 
-def lab_reset(x: str, op: str, mode: str, device: str, browser_language: str, request: gr.Request) -> tuple:
-    """New x/op/mode/device: a fresh run with no edits, and z's table filled from it."""
-    report = detach(x, op, mode, device, [])
-    headers = [f"z[{index}]" for index in range(len(report["z_values"]))]
-    table = gr.Dataframe(value=[report["z_values"]], headers=headers, column_count=len(headers))
-    return (table, *lab_view(report, page_language(browser_language, request)))
+def _empty_views(language: str) -> tuple:
+    note = text("lab_no_results", language)
+    return "", "", "", note, "", "", "", ""
 
 
-def lab_edit(x: str, op: str, mode: str, device: str, z_table, browser_language: str, request: gr.Request) -> tuple:
-    """z's table was edited: every cell that differs from the unedited z becomes an edit ``z[i] = value``."""
-    fresh = detach(x, op, mode, device, [])["z_values"]
-    row = z_table.values.tolist()[0] if hasattr(z_table, "values") else list(z_table[0])
-    if len(row) != len(fresh):
-        raise gr.Error(f"z has {len(fresh)} elements; the table has {len(row)} columns. Press Reset.")
-    edits = [[index, value] for index, (value, before) in enumerate(zip(row, fresh)) if value != before]
-    return lab_view(detach(x, op, mode, device, edits), page_language(browser_language, request))
+def lab_start(
+    x: str, op: str, mode: str, device: str, experiment: dict | None, browser_language: str, request: gr.Request
+):
+    """New x/op/mode/device (or the page loaded): a fresh experiment with no writes. Unchanged inputs: nothing to do."""
+    inputs = [x, op, mode, device]
+    if experiment is not None and experiment["inputs"] == inputs and experiment.get("refused") is None:
+        return (gr.skip(),) * 10  # e.g. the x box lost focus without a change
+    language = page_language(browser_language, request)
+    try:
+        report = run_lab(x, op, mode, device, [])
+    except lab.LabInputError as error:
+        if experiment is not None and experiment.get("refused") == inputs:
+            return (gr.skip(),) * 10  # already refused: say it once
+        raise refuse(error.message(language), language, where="lab", english=str(error)) from error
+    return {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
 
 
-def lab_defaults() -> tuple:
-    return lab.DEFAULT_X, lab.DEFAULT_OP, lab.DEFAULT_MODE, "cpu"
+def lab_refused(x: str, op: str, mode: str, device: str, browser_language: str, request: gr.Request) -> tuple:
+    """After refused inputs: clear every result (they belong to other inputs) and remember what was refused."""
+    language = page_language(browser_language, request)
+    state = {"inputs": [x, op, mode, device], "edits": [], "refused": [x, op, mode, device]}
+    return state, z_editor_value(None), *_empty_views(language)
+
+
+def lab_edit(editor: dict, experiment: dict | None, browser_language: str, request: gr.Request) -> tuple:
+    """One cell was written: check it alone, add it to the experiment's writes and replay them all."""
+    language = page_language(browser_language, request)
+    if not experiment or experiment.get("refused") is not None:
+        raise refuse(text("lab_err_no_run", language), language, where="lab z", english=text("lab_err_no_run", "en"))
+    pending = (editor or {}).get("pending") or {}
+    length = len((editor or {}).get("cells") or [])
+    try:
+        write = lab.parse_cell(pending.get("index"), pending.get("text"), length)
+    except lab.LabInputError as error:
+        raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+    edits = [*experiment["edits"], list(write)]
+    try:
+        report = run_lab(*experiment["inputs"], edits)
+    except lab.LabInputError as error:  # e.g. more writes than MAX_EDITS
+        raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+    return {"inputs": experiment["inputs"], "edits": edits}, z_editor_value(report), *_views(report, language)
+
+
+def lab_reset(browser_language: str, request: gr.Request) -> tuple:
+    """Reset: the default inputs and a fresh experiment with no writes."""
+    language = page_language(browser_language, request)
+    inputs = [lab.DEFAULT_X, lab.DEFAULT_OP, lab.DEFAULT_MODE, "cpu"]
+    report = run_lab(*inputs, [])
+    return *inputs, {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
 
 
 def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     """The tab's components and events (call inside ``with gr.Tab(...)``); ``language``'s change means "loaded"."""
     gr.Markdown(I18N("lab_heading"))
     gr.Markdown(I18N("lab_help"))
+    experiment = gr.State(None)
     with gr.Row():
-        x_box = gr.Textbox(lab.DEFAULT_X, label=I18N("lab_x"), max_length=2000)
-        op_choice = gr.Radio(list(lab.OPS), value=lab.DEFAULT_OP, label=I18N("lab_op"))
-        mode_choice = gr.Radio(list(lab.MODES), value=lab.DEFAULT_MODE, label=I18N("lab_mode"))
-        device_choice = gr.Radio(lab_devices(), value="cpu", label=I18N("lab_device"))
+        x_box = gr.Textbox(lab.DEFAULT_X, label=I18N("lab_x"), max_length=2000, elem_id="lab-x")
+        op_choice = gr.Radio(list(lab.OPS), value=lab.DEFAULT_OP, label=I18N("lab_op"), elem_id="lab-op")
+    with gr.Row():
+        mode_choice = gr.Radio(list(lab.MODES), value=lab.DEFAULT_MODE, label=I18N("lab_mode"), elem_id="lab-mode")
+        device_choice = gr.Radio(lab.available_devices(), value="cpu", label=I18N("lab_device"), elem_id="lab-device")
     with gr.Accordion(I18N("lab_pitfall_heading"), open=False):
         gr.Markdown(I18N("lab_pitfall"))
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            z_table = gr.Dataframe(
-                None,
-                label=I18N("lab_z_table"),
-                datatype="number",
-                interactive=True,
-                show_row_numbers=False,
-                elem_id="z-table",
+            gr.Markdown(I18N("lab_z_table"))
+            z_editor = gr.HTML(
+                z_editor_value(None),
+                html_template=Z_TEMPLATE,
+                css_template=Z_CSS,
+                js_on_load=Z_JS,
+                head=LAB_HEAD,
+                elem_id="z-editor",
             )
-            printed = gr.Code(label=I18N("lab_printed"), language=None, interactive=False, elem_id="printed")
-        reset = gr.Button(I18N("lab_reset"), variant="secondary", scale=1)
+            gr.Markdown(I18N("lab_version_counts"), elem_id="lab-version-note")
+        reset = gr.Button(I18N("lab_reset"), variant="secondary", scale=1, elem_id="lab-reset")
+    printed = gr.Code(label=I18N("lab_printed"), language=None, interactive=False, elem_id="printed", lines=2)
     why = gr.Markdown(elem_id="lab-why")
     with gr.Row():
-        facts = gr.Dataframe(headers=["fact", "y", "z"], label=I18N("lab_facts"), interactive=False)
-        grad = gr.Textbox(label=I18N("lab_grad"), interactive=False, lines=3, elem_id="lab-grad")
+        with gr.Column():
+            gr.Markdown(I18N("lab_graph"))
+            graph = gr.HTML(css_template=GRAPH_CSS, elem_id="lab-graph")
+        with gr.Column():
+            gr.Markdown(I18N("lab_backward"))
+            backward = gr.HTML(css_template=PANELS_CSS, elem_id="lab-backward")
+            gr.Markdown(I18N("lab_claims"))
+            claims = gr.HTML(css_template=PANELS_CSS, elem_id="lab-claims")
+    gr.Markdown(I18N("lab_facts"))
+    facts = gr.HTML(css_template=PANELS_CSS, elem_id="lab-facts")
     with gr.Row():
-        code = gr.Code(label=I18N("lab_code"), language="python", interactive=False)
-        output = gr.Code(label=I18N("lab_output"), language=None, interactive=False)
+        code = gr.Code(label=I18N("lab_code"), language="python", interactive=False, elem_id="lab-code")
+        output = gr.Code(label=I18N("lab_output"), language=None, interactive=False, elem_id="lab-output")
 
     lab_inputs = [x_box, op_choice, mode_choice, device_choice]
-    lab_outputs = [printed, facts, grad, why, code, output]
-    gr.on(
-        [x_box.submit, x_box.blur, op_choice.change, mode_choice.change, device_choice.change, language.change],
-        lab_reset,
-        [*lab_inputs, language],
-        [z_table, *lab_outputs],
-        api_visibility="private",
-        show_progress="hidden",
-    )
-    z_table.input(
-        lab_edit,
-        [*lab_inputs, z_table, language],
-        lab_outputs,
-        api_visibility="private",
-        show_progress="hidden",
+    views = [printed, facts, backward, why, graph, claims, code, output]
+    quiet = {"api_visibility": "private", "show_progress": "hidden"}
+    # Enter in the x box leaves it, so a change of x is one run (on blur), never two.
+    x_box.submit(None, None, None, js="() => document.activeElement && document.activeElement.blur()", **quiet)
+    started = gr.on(
+        [x_box.blur, op_choice.input, mode_choice.input, device_choice.input, language.change],
+        lab_start,
+        [*lab_inputs, experiment, language],
+        [experiment, z_editor, *views],
+        concurrency_id="lab",
         trigger_mode="always_last",
+        **quiet,
     )
-    reset.click(lab_defaults, None, lab_inputs, api_visibility="private").then(
-        lab_reset, [*lab_inputs, language], [z_table, *lab_outputs], api_visibility="private", show_progress="hidden"
+    started.failure(lab_refused, [*lab_inputs, language], [experiment, z_editor, *views], **quiet)
+    # Every write counts: no write may be dropped or reordered, so edits queue one after another.
+    edited = z_editor.commit(
+        lab_edit,
+        [z_editor, experiment, language],
+        [experiment, z_editor, *views],
+        concurrency_id="lab_edit",
+        concurrency_limit=1,
+        trigger_mode="multiple",
+        **quiet,
     )
+    edited.failure(None, [z_editor], [z_editor], js=DROP_PENDING_JS, **quiet)
+    reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **quiet)
     gr.api(detach, api_name="detach")

@@ -1,0 +1,165 @@
+"""The lab's panels as HTML, from one report: the facts table, backward (predicted, then run), the common claims;
+and z's editor (a ``gr.HTML`` row of inputs, one per element, where every Enter is a write)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ui.i18n import LAB_TEXTS, fact_name, text
+
+
+def _words(language: str) -> dict[str, str]:
+    return LAB_TEXTS.get(language, LAB_TEXTS["en"])
+
+
+def facts_html(report: dict, language: str) -> str:
+    """The facts of y and z (device, storage, _version, requires_grad, grad_fn, is_leaf) as a three-column table."""
+    rows = "".join(
+        f"<tr><th scope='row'>{escape(fact_name(name, language))}</th><td>{escape(y)}</td><td>{escape(z)}</td></tr>"
+        for name, y, z in report["facts"]
+    )
+    head = f"<tr><th scope='col'>{escape(text('fact', language))}</th><th scope='col'>y</th><th scope='col'>z</th></tr>"
+    return f"<table class='lab-facts'><thead>{head}</thead><tbody>{rows}</tbody></table>"
+
+
+def backward_html(report: dict, language: str) -> str:
+    """Backward predicted from the saved tensors' versions, then the run's result, and (for y.data) the true grad."""
+    words = _words(language)
+    grad_fn = report["y_grad_fn"]
+    moved = [s for s in report["saved_tensors"] if s["version_saved"] != s["version_now"]]
+    if report["backward_predicted_ok"]:
+        predicted = words["lab_predict_ok"].format(grad_fn=grad_fn)
+    else:
+        first = moved[0]
+        of = words["lab_graph_constant"] if first["of"] == "constant" else first["of"]
+        predicted = words["lab_predict_fail"].format(
+            grad_fn=grad_fn, name=first["name"], of=of, saved=first["version_saved"], now=first["version_now"]
+        )
+    if report["backward_ok"]:
+        ran = words["lab_run_ok"].format(grad=report["x_grad_printed"])
+    else:
+        ran = words["lab_run_fail"].format(error=report["backward_error"].split(" Hint:")[0])
+    agree = report["backward_predicted_ok"] == report["backward_ok"]
+    lines = [
+        f"<p class='lb-predicted'>{escape(predicted)}</p>",
+        f"<p class='lb-ran'>{escape(ran)}</p>",
+        f"<p class='lb-agree'>{escape(words['lab_run_agrees' if agree else 'lab_run_disagrees'])}</p>",
+    ]
+    if report["grad_is_wrong"]:
+        wrong = words["lab_grad_wrong"].format(op=report["op"], expected=report["x_grad_expected_printed"])
+        lines.append(f"<p class='lb-wrong'>{escape(wrong)}</p>")
+    elif report["mode"] == "y.data" and report["backward_ok"]:
+        right = words["lab_grad_right"].format(op=report["op"], expected=report["x_grad_expected_printed"])
+        lines.append(f"<p class='lb-right'>{escape(right)}</p>")
+    attrs = (
+        f"data-predicted-ok='{str(report['backward_predicted_ok']).lower()}' "
+        f"data-backward-ok='{str(report['backward_ok']).lower()}' "
+        f"data-grad-wrong='{str(report['grad_is_wrong']).lower()}'"
+    )
+    return f"<div class='lab-backward' {attrs}>{''.join(lines)}</div>"
+
+
+def claims_html(report: dict, language: str) -> str:
+    """The four common claims about detach(), each with its verdict on this run and device and one line why."""
+    words = _words(language)
+    items = []
+    for claim in report["claims"]:
+        if claim["holds"]:
+            verdict, css = words["lab_verdict_true"], "ok"
+        else:
+            verdict, css = words["lab_verdict_silent" if claim["reason"] == "silent" else "lab_verdict_false"], "bad"
+        why = words[f"claim_{claim['id']}_{claim['reason']}"]
+        items.append(
+            f"<li data-claim='{claim['id']}' data-holds='{str(claim['holds']).lower()}'>"
+            f"<span class='lc-claim'>{escape(words['claim_' + claim['id']])}</span> "
+            f"<span class='lc-verdict lc-{css}'>{escape(verdict)}</span>"
+            f"<span class='lc-why'>{escape(why)}</span></li>"
+        )
+    return f"<ul class='lab-claims'>{''.join(items)}</ul>"
+
+
+def cell_text(value: float) -> str:
+    """A z value as its cell shows it (up to 7 significant digits: float32 holds about that many)."""
+    return f"{value:.7g}"
+
+
+def z_editor_value(report: dict | None) -> dict[str, Any]:
+    """The z editor's value: the cells' text (none when there is no run), and no pending edit."""
+    cells = [] if report is None else [cell_text(v) for v in report["z_values"]]
+    return {"cells": cells, "pending": None}
+
+
+#: One input per element of z. A pending edit shows what was typed until the server answers; on a refusal the page
+#: drops it (see lab_tab) and the cell shows its last good value again.
+Z_TEMPLATE = """<div class="zed" role="group" aria-label="z">${((value && value.cells) || []).map((cell, i) => {
+  const typed = value.pending && value.pending.index === i ? value.pending.text : cell;
+  const safe = String(typed).replace(/[&<>"]/g, c => '&#' + c.charCodeAt(0) + ';');
+  return `<label class="zed-cell"><span class="zed-name">z[${i}]</span><input type="text" inputmode="decimal" `
+    + `autocomplete="off" spellcheck="false" data-index="${i}" aria-label="z[${i}]" value="${safe}"></label>`;
+}).join('')}</div>"""
+
+Z_CSS = """
+.zed { display: flex; flex-wrap: wrap; gap: 8px; padding: 4px 0; }
+.zed-cell { display: flex; flex-direction: column; gap: 2px; width: 6.2em; }
+.zed-name { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--body-text-color-subdued); }
+.zed input { width: 100%; box-sizing: border-box; font: 15px ui-monospace, SFMono-Regular, Menlo, monospace;
+  padding: 6px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  background: var(--input-background-fill); color: var(--body-text-color); }
+.zed input:focus { outline: 2px solid var(--color-accent); outline-offset: 1px; }
+"""
+
+#: Enter writes the cell (even with the value it already has: that is a write too); leaving a cell whose text was
+#: typed in writes it as well; Escape puts the cell back. Each write is one 'commit' event.
+Z_JS = """
+let focusIndex = null;
+let dirty = false;
+function commit(input) {
+  dirty = false;
+  const index = Number(input.dataset.index);
+  props.value = { ...props.value, pending: { index, text: input.value, at: Date.now() } };
+  trigger('commit');
+}
+element.addEventListener('keydown', event => {
+  const input = event.target.closest('input[data-index]');
+  if (!input) return;
+  if (event.key === 'Enter') { event.preventDefault(); commit(input); }
+  if (event.key === 'Escape') { dirty = false; input.value = props.value.cells[Number(input.dataset.index)]; }
+});
+element.addEventListener('input', () => { dirty = true; });
+element.addEventListener('focusin', event => {
+  const input = event.target.closest('input[data-index]');
+  if (input) focusIndex = Number(input.dataset.index);
+});
+element.addEventListener('focusout', event => {
+  const input = event.target.closest('input[data-index]');
+  if (input && dirty && input.isConnected) commit(input);
+  if (event.relatedTarget && !element.contains(event.relatedTarget)) focusIndex = null;
+});
+watch('value', () => {
+  if (focusIndex === null || element.contains(document.activeElement)) return;
+  const input = element.querySelector(`input[data-index="${focusIndex}"]`);
+  if (input) { input.focus(); input.select(); }
+});
+"""
+
+#: Run in the page when an edit was refused: drop the pending edit, so the cell shows its last good value.
+DROP_PENDING_JS = "(value) => ({ ...(value || {}), pending: null })"
+
+PANELS_CSS = """
+.lab-facts { border-collapse: collapse; width: 100%; font-size: 14px; }
+.lab-facts th, .lab-facts td { border-bottom: 1px solid var(--border-color-primary); padding: 4px 8px;
+  text-align: left; }
+.lab-facts td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.lab-backward p { margin: 0 0 6px; }
+.lab-backward .lb-ran { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px;
+  overflow-wrap: anywhere; }
+.lab-backward .lb-wrong { color: #c62828; font-weight: 600; }
+.lab-claims { list-style: none; padding: 0; margin: 0; }
+.lab-claims li { padding: 6px 0; border-bottom: 1px solid var(--border-color-primary); }
+.lab-claims .lc-claim { font-weight: 600; }
+.lab-claims .lc-verdict { white-space: nowrap; margin-left: 4px; padding: 0 6px; border-radius: 4px; }
+.lab-claims .lc-ok { color: #1b5e20; background: #e8f5e9; }
+.lab-claims .lc-bad { color: #b71c1c; background: #fdecea; }
+.lab-claims .lc-why { display: block; font-size: 13px; color: var(--body-text-color-subdued); }
+"""
