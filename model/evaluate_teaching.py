@@ -143,9 +143,11 @@ def sweep(
             kept = [f["mixed_mnist"] for f in runs]
             follows = sum(f["three_visitor"] == 8 for f in runs)
             after_8 = [f["three_to_8_mnist"] for f in runs]
+            ms = np.mean([f["ms_per_teaching"] for f in runs])
             print(
-                f"{steps:5d} {lr:5.3g} {np.mean(style):9.0%} ({min(style):3.0%}) {np.mean(kept):13.2%} ({min(kept):.2%})"
-                f" {follows:20d}/{len(runs)} {np.mean(after_8):8.2%} ({min(after_8):.2%}) {np.mean([f['ms_per_teaching'] for f in runs]):12.1f}"
+                f"{steps:5d} {lr:5.3g} {np.mean(style):9.0%} ({min(style):3.0%})"
+                f" {np.mean(kept):13.2%} ({min(kept):.2%}) {follows:20d}/{len(runs)}"
+                f" {np.mean(after_8):8.2%} ({min(after_8):.2%}) {ms:12.1f}"
             )
 
 

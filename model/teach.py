@@ -208,8 +208,9 @@ class Teacher:
 
         started = self._timestamp()
         drawing = torch.from_numpy(np.clip(field, 0, 1)).to(self.device)[None, None]
-        earlier = torch.from_numpy(head.lesson_fields).to(self.device).float().unsqueeze(1) / 255
-        earlier_labels = torch.from_numpy(head.lesson_labels).to(self.device)
+        again = (head.lesson_fields == (np.clip(field, 0, 1) * 255).round().astype(np.uint8)).all(axis=(1, 2))
+        earlier = torch.from_numpy(head.lesson_fields[~again]).to(self.device).float().unsqueeze(1) / 255
+        earlier_labels = torch.from_numpy(head.lesson_labels[~again]).to(self.device)
         picks = torch.randint(len(self.replay_labels), (self.replay_batch,), generator=generator).to(self.device)
         ours = torch.cat([drawing, earlier])  # this drawing first: its features give "before" and "after"
         if self.neighbours:  # for each of the visitor's drawings, the replay digits of each class most like it
@@ -240,18 +241,12 @@ class Teacher:
             probabilities = torch.stack([before, after]).cpu().numpy()
         finished = self._timestamp()
 
-        kept = max(0, self.lessons_kept - 1)
-        lesson_fields = np.concatenate(
-            [head.lesson_fields, (np.clip(field, 0, 1) * 255).round().astype(np.uint8)[None]]
-        )
-        lesson_labels = np.concatenate([head.lesson_labels, np.array([digit], np.int64)])
-        new_head = PersonalHead(
-            weight=weight,
-            bias=bias,
-            lesson_fields=lesson_fields[-kept - 1 :] if self.lessons_kept else lesson_fields[:0],
-            lesson_labels=lesson_labels[-kept - 1 :] if self.lessons_kept else lesson_labels[:0],
-            lessons=head.lessons + 1,
-        )
+        taught = (np.clip(field, 0, 1) * 255).round().astype(np.uint8)
+        other = ~(head.lesson_fields == taught).all(axis=(1, 2))  # the same drawing taught again: only the new label
+        keep = self.lessons_kept
+        lesson_fields = np.concatenate([head.lesson_fields[other], taught[None]])[-keep:] if keep else taught[:0]
+        lesson_labels = np.concatenate([head.lesson_labels[other], [digit]])[-keep:] if keep else np.zeros(0, np.int64)
+        new_head = PersonalHead(weight, bias, lesson_fields, lesson_labels.astype(np.int64), head.lessons + 1)
         report = TeachingReport(
             digit=digit,
             before=[float(p) for p in probabilities[0]],
