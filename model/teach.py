@@ -174,13 +174,23 @@ class Teacher:
         self.body = nn.Sequential(model.flatten, *model.linear_relu_stack[:4])  # shares the model's tensors
         self.device = next(model.parameters()).device
         self.start = shared_head(model)
-        self.replay_images = torch.from_numpy(np.ascontiguousarray(replay_images)).to(self.device)
-        self.replay_labels = torch.from_numpy(replay_labels.astype(np.int64)).to(self.device)
+        # The replay digits stay on the CPU (600 KB); each teaching sends only its batch to the device. Under ZeroGPU
+        # the device exists only inside the GPU call, so nothing is put there at import.
+        self.replay_images = torch.from_numpy(np.ascontiguousarray(replay_images))
+        self.replay_labels = torch.from_numpy(replay_labels.astype(np.int64))
+        self.replay_classes = [torch.nonzero(self.replay_labels == digit)[:, 0] for digit in range(NUM_CLASSES)]
         self.steps, self.lr, self.warps = steps, lr, warps
         self.replay_batch, self.neighbours, self.lessons_kept = replay_batch, neighbours, lessons_kept
-        with torch.no_grad():  # the body is frozen, so the replay digits' features never change
-            self.replay_features = self.body(normalise(self.replay_images.float().unsqueeze(1) / 255))
-        self.replay_classes = [torch.nonzero(self.replay_labels == digit)[:, 0] for digit in range(NUM_CLASSES)]
+        self._replay_features: Tensor | None = None
+
+    def replay_features(self) -> Tensor:
+        """The body's features of every replay digit, on the device (made once: the body is frozen, so they never
+        change; under ZeroGPU, once per GPU call, ~1 ms)."""
+        if self._replay_features is None:
+            with torch.no_grad():
+                images = self.replay_images.to(self.device).float().unsqueeze(1) / 255
+                self._replay_features = self.body(normalise(images))
+        return self._replay_features
 
     @classmethod
     def load(cls, model: NeuralNetwork, replay_path: str | Path = REPLAY_PATH, **settings) -> Teacher:
@@ -210,21 +220,21 @@ class Teacher:
         drawing = torch.from_numpy(np.clip(field, 0, 1)).to(self.device)[None, None]
         again = (head.lesson_fields == (np.clip(field, 0, 1) * 255).round().astype(np.uint8)).all(axis=(1, 2))
         earlier = torch.from_numpy(head.lesson_fields[~again]).to(self.device).float().unsqueeze(1) / 255
-        earlier_labels = torch.from_numpy(head.lesson_labels[~again]).to(self.device)
-        picks = torch.randint(len(self.replay_labels), (self.replay_batch,), generator=generator).to(self.device)
+        picks = torch.randint(len(self.replay_labels), (self.replay_batch,), generator=generator)
         ours = torch.cat([drawing, earlier])  # this drawing first: its features give "before" and "after"
         if self.neighbours:  # for each of the visitor's drawings, the replay digits of each class most like it
             with torch.no_grad():
-                distances = torch.cdist(self.body(normalise(ours)), self.replay_features)
+                distances = torch.cdist(self.body(normalise(ours)), self.replay_features()).cpu()
             nearest = [
                 members[distances[:, members].topk(self.neighbours, dim=1, largest=False).indices.flatten()]
                 for members in self.replay_classes
             ]
             picks = torch.cat([picks, torch.cat(nearest).unique()])
-        replay = self.replay_images[picks].float().unsqueeze(1) / 255
+        replay = self.replay_images[picks].to(self.device).float().unsqueeze(1) / 255
         x = normalise(torch.cat([ours, warp(ours, self.warps, generator), replay]))
-        ours_labels = torch.cat([torch.tensor([digit], device=self.device), earlier_labels])
+        ours_labels = torch.cat([torch.tensor([digit]), torch.from_numpy(head.lesson_labels[~again])])
         y = torch.cat([ours_labels, ours_labels.repeat_interleave(self.warps), self.replay_labels[picks]])
+        y = y.to(self.device)
         linear = nn.Linear(512, NUM_CLASSES, device=self.device)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(head.weight))
