@@ -11,21 +11,40 @@ import compute  # noqa: F401, I001 - first: it imports `spaces` before anything 
 import gradio as gr
 from PIL import Image
 
+from compute import READER
 from lab import detach as lab
 from model.preprocess import MAX_PIXELS
 from ui import draw_tab, lab_tab
+from ui.errors import ERROR_TITLE_JS
 from ui.i18n import TEXTS
 from ui.language import BROWSER_LANGUAGE_JS, language_box
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Gradio decodes uploads with PIL too: refuse bombs there, not just in our code
 
-I18N = gr.I18n(**{language: {**words, "lab_pitfall": lab.PITFALL[language]} for language, words in TEXTS.items()})
+
+def page_words(language: str) -> dict[str, str]:
+    """Every word of the page in ``language``, the intro naming the device this server really reads on."""
+    words = TEXTS[language]
+    device = words.get(f"device_{READER.device.type}", READER.device.type)
+    return {**words, "intro": words["intro"].format(device=device), "lab_pitfall": lab.PITFALL[language]}
+
+
+I18N = gr.I18n(**{language: page_words(language) for language in TEXTS})
+# Text on the page's own background uses the body colour: the theme's "subdued" grey is 2.45:1 on white (AA: 4.5:1).
 CSS = """
 .nn-insight { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
-.nn-fig { margin: 0; text-align: center; font-size: 12px; color: var(--body-text-color-subdued); }
+.nn-fig { margin: 0; text-align: center; font-size: 12px; color: var(--body-text-color); }
 .nn-fig img { image-rendering: pixelated; border-radius: 6px; background: #000; display: block; }
 .nn-fig figcaption { max-width: 192px; }
-.nn-empty { padding: 24px; color: var(--body-text-color-subdued); }
+.nn-empty { padding: 24px; color: var(--body-text-color); }
+.top-reading { padding: 6px 12px; border-radius: 8px; font-size: 16px; color: var(--body-text-color);
+  background: var(--background-fill-primary); border: 1px solid var(--border-color-primary); }
+.top-reading strong { font-size: 20px; }
+/* Side by side on a desktop, the reading is in view anyway; stacked on a phone, the top line sticks to the top. */
+@media (min-width: 721px) { #top-reading { display: none !important; } }
+@media (max-width: 720px) { #top-reading { position: sticky; top: 0; z-index: 20; pointer-events: none; } }
+/* Clips like Gradio's overflow: hidden, but is no scroll container (which keeps anything inside from sticking). */
+.gradio-container { overflow: clip !important; }
 """
 
 with gr.Blocks(title="Touch PyTorch") as demo:
@@ -39,6 +58,7 @@ with gr.Blocks(title="Touch PyTorch") as demo:
             lab_tab.render(language, I18N)
 
     demo.load(None, None, language, js=BROWSER_LANGUAGE_JS, api_visibility="private")
+    demo.load(None, js=ERROR_TITLE_JS, api_visibility="private")
 
 demo.queue(max_size=256, default_concurrency_limit=2)
 

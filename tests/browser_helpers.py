@@ -34,6 +34,7 @@ Stroke = Sequence[Point]
 # <h2 data-testid="label-output-value"> and an empty value as an element with aria-label="Empty value".
 CANVAS = '[data-testid="digit-canvas"]'
 BRUSH = '[data-testid="dc-brush"]'
+ERASER = '[data-testid="dc-eraser"]'
 UNDO = '[data-testid="dc-undo"]'
 CLEAR = '[data-testid="dc-clear"]'
 EXAMPLES = ".dc-example"
@@ -41,6 +42,9 @@ TOP_LABEL = '#reading [data-testid="label-output-value"]'
 EMPTY_LABEL = '#reading [aria-label="Empty value"]'
 INSIGHT_IMAGES = ("network-input", "saliency", "hidden1", "hidden2")
 DRAW_HINT = '#insight [data-testid="draw-hint"]'
+TOP_READING = '[data-testid="top-reading"]'  # the compact reading line shown above the canvas on a phone
+UPLOAD_INPUT = '#upload input[type="file"]'  # the upload panel's own file chooser
+TOAST = '[data-testid="toast-body"]'  # Gradio's error toast: its title, then [data-testid="toast-text"]
 STATUS_PATTERN = r"^\s*cpu · preprocess \d+(\.\d+)? ms · forward \d+(\.\d+)? ms · total \d+(\.\d+)? ms\s*$"
 
 
@@ -210,3 +214,36 @@ def screenshot(page: Page, folder: Path, name: str) -> Path:
     path = folder / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def dark_pixels(page: Page) -> int:
+    """How many of the canvas's pixels are ink (dark)."""
+    return page.locator(CANVAS).evaluate(
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 0 && v < 128)"
+        ".length"
+    )
+
+
+# WCAG 2 contrast of an element's text against the first ancestor background that is not transparent.
+CONTRAST_SCRIPT = """element => {
+  const rgba = text => {
+    const v = text.match(/[\\d.]+/g).map(Number);
+    return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
+  };
+  const linear = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const luminance = c => 0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2]);
+  let background = [255, 255, 255, 1];
+  for (let node = element; node; node = node.parentElement) {
+    const colour = rgba(getComputedStyle(node).backgroundColor);
+    if (colour[3] > 0) { background = colour; break; }
+  }
+  const text = rgba(getComputedStyle(element).color);
+  const seen = [0, 1, 2].map(i => text[i] * text[3] + background[i] * (1 - text[3]));
+  const [high, low] = [luminance(seen), luminance(background)].sort((a, b) => b - a);
+  return (high + 0.05) / (low + 0.05);
+}"""
+
+
+def contrast_ratio(locator: Locator) -> float:
+    """The WCAG contrast ratio of ``locator``'s text colour on its background, from Chromium's computed styles."""
+    return float(locator.evaluate(CONTRAST_SCRIPT))

@@ -12,25 +12,34 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from model.canvas_synth import draw_canvas
 from tests.browser_helpers import (
+    BRUSH,
     CANVAS,
     CHROMIUM,
     CHROMIUM_ARGS,
     CLEAR,
     DIGITS,
     DRAW_HINT,
+    ERASER,
     EXAMPLES,
     INSIGHT_IMAGES,
     POINTER_LOG_SCRIPT,
     READ_TIMEOUT_MS,
     ROOT,
     STATUS_PATTERN,
+    TOAST,
     TOP_LABEL,
+    TOP_READING,
     UNDO,
+    UPLOAD_INPUT,
     clear,
+    contrast_ratio,
+    dark_pixels,
     describe_reading,
     draw,
     expect_empty_reading,
@@ -50,6 +59,10 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+# A Chinese browser whose Accept-Language still puts English first: the page's language is the browser's.
+CHINESE_BROWSER = {"locale": "zh-CN", "extra_http_headers": {"Accept-Language": "en-US,en;q=0.9"}}
+ZH_STATUS_PATTERN = r"^\s*cpu · 预处理 \d+(\.\d+)? ms · 前向 \d+(\.\d+)? ms · 总计 \d+(\.\d+)? ms\s*$"
+DATA = ROOT / "tests" / "data" / "mnist_test_2000.npz"
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +84,40 @@ def shots() -> Path:
     folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="module")
+def upload_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str | None]]:
+    """name → (file, its digit): a PNG, a JPEG, a transparent PNG (made like the API tests' photos and scans of
+    MNIST test digits) and a text file named .png (no digit)."""
+    folder = tmp_path_factory.mktemp("uploads")
+    with np.load(DATA) as data:
+        images, labels = data["images"], data["labels"]
+    files: dict[str, tuple[Path, str | None]] = {}
+    for name, index, style, suffix in (
+        ("png", 1, "black_on_white", ".png"),
+        ("jpeg", 2, "colour_on_white", ".jpg"),
+        ("transparent png", 3, "colour_on_transparent", ".png"),
+    ):
+        image = draw_canvas(images[index], np.random.default_rng(index), style=style).image
+        path = folder / f"{name.replace(' ', '_')}{suffix}"
+        (image.convert("RGB") if suffix == ".jpg" else image).save(path)
+        files[name] = (path, str(int(labels[index])))
+    junk = folder / "notes.png"
+    junk.write_text("this is a text file, not a PNG")
+    files["junk named .png"] = (junk, None)
+    return files
+
+
+def open_upload_panel(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("upload a photo|上传一张数字")).click()
+    expect(page.locator(UPLOAD_INPUT)).to_have_count(1)
+
+
+def remove_upload(page: Page) -> None:
+    """The upload panel's own ✕ (Remove Image): the reading goes back to the prompt."""
+    page.locator("#upload").get_by_role("button", name="Remove Image").click()
+    expect_empty_reading(page)
 
 
 @pytest.fixture
@@ -162,10 +209,9 @@ def test_mnist_examples_read_as_their_digits(page: Page) -> None:
         expect(page.locator(TOP_LABEL)).to_have_text(str(digit), timeout=10_000)
 
 
-def test_chinese_page(browser: Browser, app_url: str, shots: Path) -> None:
-    context = browser.new_context(
-        viewport=DESKTOP, locale="zh-CN", extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"}
-    )
+def test_chinese_page(browser: Browser, app_url: str, shots: Path, upload_files) -> None:
+    """zh-CN browser, English-first Accept-Language: every word the page and the server write is Chinese."""
+    context = browser.new_context(viewport=DESKTOP, **CHINESE_BROWSER)
     context.add_init_script(POINTER_LOG_SCRIPT)
     try:
         page = context.new_page()
@@ -173,17 +219,126 @@ def test_chinese_page(browser: Browser, app_url: str, shots: Path) -> None:
         expect(page.locator(DRAW_HINT)).to_contain_text("画一个数字")  # the page opens in its language
         expect(page.get_by_role("tab", name="手写")).to_be_visible()
         expect(page.get_by_role("tab", name="detach() 实验室")).to_be_visible()
+        expect(page.get_by_text("运行在本服务器的 CPU上")).to_be_visible()  # the intro names the real device
         expect(page.locator(CLEAR)).to_contain_text("清空")
         expect(page.locator(CANVAS)).to_have_attribute("aria-label", re.compile("画布"))
+        for digit in range(10):
+            expect(page.get_by_role("button", name=f"示例：数字 {digit}", exact=True)).to_have_count(1)
         draw(page, "7")
         expect_reading(page, "7")
         expect(page.locator("#insight")).to_contain_text("隐藏层 1")
         expect(page.locator("#insight")).to_contain_text("网络实际收到的输入")
+        expect(page.locator("#status")).to_have_text(re.compile(ZH_STATUS_PATTERN))
         screenshot(page, shots, "draw-zh.png")
         clear(page)
         expect(page.locator(DRAW_HINT)).to_contain_text("画一个数字")  # the server writes it in the page's language
+
+        open_upload_panel(page)
+        page.locator(UPLOAD_INPUT).set_input_files(upload_files["junk named .png"][0])
+        toast = page.locator(TOAST)
+        expect(toast).to_contain_text("出错了", timeout=READ_TIMEOUT_MS)  # the toast's title
+        expect(toast.locator('[data-testid="toast-text"]')).to_have_text(
+            "这个文件不是能读取的图片（PNG、JPEG、WebP、BMP、GIF 等）。"
+        )
+        screenshot(page, shots, "upload-error-zh.png")
+        remove_upload(page)
+        path, digit = upload_files["png"]
+        page.locator(UPLOAD_INPUT).set_input_files(path)
+        expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
+        expect(page.locator("#insight")).to_contain_text("显著性")
+        expect(page.locator("#status")).to_have_text(re.compile(ZH_STATUS_PATTERN))
     finally:
         context.close()
+
+
+def test_upload_through_the_file_chooser(page: Page, shots: Path, upload_files) -> None:
+    """A PNG, a JPEG and a transparent PNG are read like a drawing; a junk file named .png gets its reason."""
+    open_upload_panel(page)
+    for name in ("png", "jpeg", "transparent png"):
+        path, digit = upload_files[name]
+        page.locator(UPLOAD_INPUT).set_input_files(path)
+        try:
+            expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
+        except AssertionError as error:
+            raise AssertionError(f"the {name} {digit} reads as {describe_reading(page)}") from error
+        for test_id in INSIGHT_IMAGES:
+            expect(page.locator(f'#insight img[data-testid="{test_id}"]')).to_be_visible()
+        expect(page.locator("#status")).to_have_text(re.compile(STATUS_PATTERN))
+        if name == "png":
+            screenshot(page, shots, "upload.png")
+        remove_upload(page)
+
+    page.locator(UPLOAD_INPUT).set_input_files(upload_files["junk named .png"][0])
+    toast = page.locator(TOAST)
+    expect(toast).to_contain_text("Error", timeout=READ_TIMEOUT_MS)
+    expect(toast.locator('[data-testid="toast-text"]')).to_have_text(
+        "The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...)."
+    )
+    remove_upload(page)
+    path, digit = upload_files["png"]  # the page keeps working after a bad file
+    page.locator(UPLOAD_INPUT).set_input_files(path)
+    expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
+
+
+def test_intro_names_the_device_the_server_has(page: Page) -> None:
+    expect(page.get_by_text("running on this server's CPU")).to_be_visible()  # the tests serve with MNIST_DEVICE=cpu
+    expect(page.get_by_text("on the GPU")).to_have_count(0)
+
+
+def test_example_buttons_have_accessible_names_and_sit_in_one_row(page: Page) -> None:
+    for digit in range(10):
+        expect(page.get_by_role("button", name=f"Example: digit {digit}", exact=True)).to_have_count(1)
+    boxes = [tile.bounding_box() for tile in page.locator(EXAMPLES).all()]
+    assert len(boxes) == 10 and all(boxes)
+    tops = [box["y"] for box in boxes]
+    heights = [box["height"] for box in boxes]
+    assert max(tops) - min(tops) < 0.5, f"example tiles are not aligned: tops {tops}"
+    assert max(heights) - min(heights) < 0.5, f"example tiles differ in height: {heights}"
+
+
+def test_example_label_and_empty_panel_hint_have_enough_contrast(page: Page) -> None:
+    for selector in (".dc-examples-title", DRAW_HINT):
+        ratio = contrast_ratio(page.locator(selector))
+        assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f}:1, WCAG AA needs 4.5:1"
+
+
+def test_undo_after_clear_brings_the_drawing_back(page: Page) -> None:
+    draw(page, "7")
+    expect_reading(page, "7")
+    ink = dark_pixels(page)
+    page.locator(CLEAR).click()
+    expect_empty_reading(page)
+    assert dark_pixels(page) == 0
+    page.locator(UNDO).click()
+    expect_reading(page, "7")
+    assert dark_pixels(page) == ink, "undo after clear did not restore the same drawing"
+
+    page.locator(EXAMPLES).nth(3).click()  # an example replaces the drawing; undo brings the drawing back too
+    expect(page.locator(TOP_LABEL)).to_have_text("3", timeout=READ_TIMEOUT_MS)
+    page.locator(UNDO).click()
+    expect_reading(page, "7")
+    assert dark_pixels(page) == ink
+
+
+def test_eraser_rubs_out_ink(page: Page) -> None:
+    draw(page, "1")
+    mouse_stroke(page, [(0.25, 0.15), (0.5, 0.15)])  # a bar on top: the 1 becomes a 7
+    expect_reading(page, "7")
+    page.locator(ERASER).click()
+    expect(page.locator(ERASER)).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(BRUSH)).to_have_attribute("aria-pressed", "false")
+    ink = dark_pixels(page)
+    mouse_stroke(page, [(0.2, 0.15), (0.56, 0.15)])  # rub out the bar: a 1 again
+    expect_reading(page, "1")
+    assert 0 < dark_pixels(page) < ink
+    mouse_stroke(page, [(0.5, 0.05), (0.5, 0.95)])  # rub out the rest: nothing left to read
+    expect_empty_reading(page)
+    assert dark_pixels(page) == 0
+
+    page.locator(BRUSH).click()  # and back to the brush
+    expect(page.locator(BRUSH)).to_have_attribute("aria-pressed", "true")
+    mouse_stroke(page, [(0.25, 0.2), (0.72, 0.2), (0.42, 0.85)])
+    expect_reading(page, "7")
 
 
 def test_touch_drawing_and_stacked_layout_on_a_phone(browser: Browser, app_url: str, shots: Path) -> None:
@@ -209,7 +364,48 @@ def test_touch_drawing_and_stacked_layout_on_a_phone(browser: Browser, app_url: 
         context.close()
 
 
+def in_view(box: dict | None, viewport: dict) -> bool:
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
+
+
+def test_phone_keeps_the_top_reading_in_view_while_drawing(browser: Browser, app_url: str, shots: Path) -> None:
+    """Stacked on a phone, the full reading is below the canvas; a one-line reading stays in view above it."""
+    context = browser.new_context(**PHONE, locale="en-US")
+    try:
+        page = context.new_page()
+        open_app(page, app_url)
+        cdp = context.new_cdp_session(page)
+        viewport = PHONE["viewport"]
+        top_line = page.locator(TOP_READING)
+        expect(top_line).to_have_text("The network reads: nothing yet")
+        # The canvas's bottom edge at the bottom of the screen: all of the canvas in view, the reading below it not.
+        page.locator(CANVAS).evaluate(
+            "canvas => window.scrollBy(0, canvas.getBoundingClientRect().bottom - window.innerHeight + 1)"
+        )
+        for stroke in DIGITS["7"]:
+            touch_stroke(page, cdp, stroke)
+        expect(page.locator(TOP_LABEL)).to_have_text("7", timeout=READ_TIMEOUT_MS)
+        assert in_view(page.locator(CANVAS).bounding_box(), viewport), "the canvas is not in view"
+        assert not in_view(page.locator(TOP_LABEL).bounding_box(), viewport), "the reading was in view anyway"
+        expect(top_line).to_have_text(re.compile(r"^The network reads 7 \(\d+% sure\)$"))
+        assert in_view(top_line.bounding_box(), viewport), f"top reading out of view: {top_line.bounding_box()}"
+        page.screenshot(path=str(shots / "phone-drawing.png"))  # what the phone's screen shows while drawing
+
+        # The canvas's top edge at the top of the screen: the line sticks there, and strokes under it still draw.
+        page.locator(CLEAR).click()
+        expect(top_line).to_have_text("The network reads: nothing yet")
+        page.locator(CANVAS).evaluate("canvas => window.scrollBy(0, canvas.getBoundingClientRect().top)")
+        for stroke in DIGITS["1"]:
+            touch_stroke(page, cdp, [(0.5, 0.05), *stroke])  # starting under the line
+        expect(top_line).to_have_text(re.compile(r"^The network reads 1 \(\d+% sure\)$"), timeout=READ_TIMEOUT_MS)
+        assert in_view(top_line.bounding_box(), viewport), f"top reading out of view: {top_line.bounding_box()}"
+        assert in_view(page.locator(CANVAS).bounding_box(), viewport), "the canvas is not in view"
+    finally:
+        context.close()
+
+
 def test_reading_sits_beside_the_canvas_on_a_desktop(page: Page) -> None:
+    expect(page.locator(TOP_READING)).to_be_hidden()  # the phone's one-line reading: not needed side by side
     canvas = page.locator(CANVAS).bounding_box()
     reading = page.locator("#reading").bounding_box()
     assert canvas and reading

@@ -4,7 +4,13 @@ const side = canvas.width;
 const words = props.texts[(navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
 element.querySelectorAll('[data-text]').forEach(node => { node.textContent = words[node.dataset.text]; });
 canvas.setAttribute('aria-label', words.canvas);
-let strokes = [];        // {tool, width, points} or {image} for a loaded example: redrawn on undo
+// The strip is ordered 0 to 9 (ui/canvas.py example_urls): each button is named after its digit.
+element.querySelectorAll('[data-example]').forEach((button, digit) => {
+  button.setAttribute('aria-label', words.example.replace('{digit}', digit));
+});
+// The history, redrawn on undo: {tool, width, points} for a stroke, {image} for a loaded example, {clear: true} for
+// Clear. An example or a Clear starts a fresh picture, so undoing it brings back the drawing before it.
+let strokes = [];
 let current = null;
 let tool = 'brush';
 let lastSent = 0;
@@ -16,18 +22,24 @@ function segment(stroke, from, to) {
   ctx.beginPath(); ctx.moveTo(from[0], from[1]); ctx.lineTo(to[0], to[1]); ctx.stroke();
 }
 function drawStroke(stroke) {
+  if (stroke.clear) return;
   if (stroke.image) { ctx.drawImage(stroke.image, 0, 0, side, side); return; }
   const p = stroke.points;
   segment(stroke, p[0], p[0]);
   for (let i = 1; i < p.length; i++) segment(stroke, p[i - 1], p[i]);
 }
-function redraw() { paper(); strokes.forEach(drawStroke); }
+function pictureStart() {
+  for (let i = strokes.length - 1; i >= 0; i--) if (strokes[i].image || strokes[i].clear) return i;
+  return 0;
+}
+function blank() { const start = pictureStart(); return strokes.length === 0 || (strokes[start].clear && start === strokes.length - 1); }
+function redraw() { paper(); strokes.slice(pictureStart()).forEach(drawStroke); }
 function send() {
   lastSent = performance.now();
   window.__digitCanvasSentAt = lastSent;
   // The drawing travels as the component's value, not as event data: with trigger_mode "always_last", Gradio
   // re-runs a trigger that arrived mid-request with the inputs' values at that time, but with the old event data.
-  props.value = strokes.length ? canvas.toDataURL('image/png') : '';
+  props.value = blank() ? '' : canvas.toDataURL('image/png');
   trigger('drawn');
 }
 function point(event) {
@@ -60,7 +72,10 @@ element.querySelectorAll('[data-tool]').forEach(button => button.addEventListene
   });
 }));
 element.querySelector('[data-action="undo"]').addEventListener('click', () => { strokes.pop(); redraw(); send(); });
-element.querySelector('[data-action="clear"]').addEventListener('click', () => { strokes = []; redraw(); send(); });
+element.querySelector('[data-action="clear"]').addEventListener('click', () => {
+  if (!blank()) strokes.push({ clear: true });
+  redraw(); send();
+});
 element.querySelectorAll('[data-example]').forEach(button => button.addEventListener('click', () => {
   const image = new Image();
   image.onload = () => {
@@ -68,7 +83,7 @@ element.querySelectorAll('[data-example]').forEach(button => button.addEventList
     const scratch = document.createElement('canvas'); scratch.width = side; scratch.height = side;
     const sctx = scratch.getContext('2d'); sctx.imageSmoothingEnabled = true;
     sctx.filter = 'invert(1)'; sctx.drawImage(image, 0, 0, side, side);
-    strokes = [{ image: scratch }]; redraw(); send();
+    strokes.push({ image: scratch }); redraw(); send();
   };
   image.src = button.dataset.example;
 }));

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import numpy as np
@@ -12,25 +13,42 @@ from compute import READER, network_probabilities, network_reading
 from model.inference import CLASS_NAMES
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
 from ui.canvas import DrawingCanvas, example_urls
+from ui.errors import log, refuse_drawing
 from ui.i18n import TEXTS, canvas_texts, text
 from ui.language import page_language
-from ui.render import insight_html, placeholder_html
-from ui.upload import DigitSketchpad, DigitUpload
+from ui.render import insight_html, placeholder_html, top_reading_html
+from ui.upload import api_image, api_sketchpad, file_path, upload_panel
 
 ROOT = Path(__file__).resolve().parent.parent
 
+CLASSIFY_DESCRIPTION = (
+    "Reads one image file of a digit (PNG, JPEG, WebP, BMP, GIF; dark on light, light on dark or transparent) "
+    "and returns the ten class probabilities, with no prediction for a blank image. Concurrent calls share one "
+    "forward pass. A file that is not a readable image fails only its own call, with the reason."
+)
+PREDICT_DESCRIPTION = (
+    "Reads a Sketchpad value, a dict with background, layers and composite (any part may be None), exactly as the "
+    "page reads its canvas. Returns the ten class probabilities, the insight panel (HTML: the 28x28 input, the "
+    "saliency map and both hidden layers) and the device and timing line."
+)
 
-def welcome(language: str) -> tuple[None, str, str]:
-    """The Draw tab before anything is drawn: no label, the friendly prompt, the device."""
-    return None, placeholder_html(text("draw_prompt", language)), f"{READER.device} · —"
+
+def welcome(language: str) -> tuple[None, str, str, str]:
+    """The Draw tab before anything is drawn: no label, the friendly prompt, the device, an empty top line."""
+    return (
+        None,
+        placeholder_html(text("draw_prompt", language)),
+        f"{READER.device} · —",
+        top_reading_html(None, language),
+    )
 
 
-def on_page_load(browser_language: str, request: gr.Request) -> tuple[None, str, str]:
+def on_page_load(browser_language: str, request: gr.Request) -> tuple[None, str, str, str]:
     return welcome(page_language(browser_language, request))
 
 
-def _read(image, language: str) -> tuple[dict | None, str, str]:
-    """Image → (label value, insight panel, device and timing line); a blank drawing gets the friendly prompt."""
+def _read(image, language: str) -> tuple[dict | None, str, str, str]:
+    """Image → (label value, insight panel, device and timing line, top line); a blank one gets the prompt."""
     started = time.perf_counter()
     field = mnist_field(ink_map(image)) if image is not None else None
     if field is None:
@@ -45,43 +63,59 @@ def _read(image, language: str) -> tuple[dict | None, str, str]:
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"
     )
-    return reading.probabilities, panel, status
+    return reading.probabilities, panel, status, top_reading_html(reading.probabilities, language)
 
 
-def predict(drawing: dict | None, request: gr.Request) -> tuple[dict | None, str, str]:
-    """Read a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) as a digit."""
-    try:
-        return _read(drawing_to_image(drawing), page_language(None, request))
-    except DrawingError as error:
-        raise gr.Error(str(error)) from error
-
-
-def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str]:
+def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str, str]:
     """The Draw tab's live reading: the canvas sends a PNG data URL after each stroke."""
+    language = page_language(browser_language, request)
     try:
-        return _read(decode_data_url(png), page_language(browser_language, request))
+        return _read(decode_data_url(png), language)
     except DrawingError as error:
-        raise gr.Error(str(error)) from error
+        raise refuse_drawing(error, language, where="canvas") from error
 
 
-def _field_or_problem(path: str | None) -> np.ndarray | str | None:
-    """An upload's 28×28 field, ``None`` when blank, or the message saying why the file cannot be read."""
+def read_upload(upload: Any, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str, str]:
+    """The upload panel's reading (its value unprocessed: the file's path is opened here, with our checks)."""
+    language = page_language(browser_language, request)
+    path = file_path(upload)
+    try:
+        return _read(open_image(path) if path is not None else None, language)
+    except DrawingError as error:
+        raise refuse_drawing(error, language, where="upload") from error
+
+
+def predict(drawing: Any, request: gr.Request) -> tuple[dict | None, str, str]:
+    """/predict: a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) read as a digit."""
+    language = page_language(None, request)
+    try:
+        return _read(drawing_to_image(drawing), language)[:3]
+    except DrawingError as error:
+        raise refuse_drawing(error, language, where="/predict") from error
+
+
+def _field_or_problem(path: str | None) -> np.ndarray | DrawingError | None:
+    """An image file's 28×28 field, ``None`` when blank, or the error saying why it cannot be read."""
     try:
         return mnist_field(ink_map(open_image(path))) if path is not None else None
     except DrawingError as error:
-        return str(error)
+        return error
 
 
-def classify(paths: list[str | None]) -> tuple[list[dict | str | None]]:
-    """Batched: each image file → the ten class probabilities (``None`` for a blank image); one forward pass.
+def classify(image: list[Any]) -> tuple[list[dict | str | None]]:
+    """/classify, batched: each image file → the ten class probabilities (``None`` for a blank image); one forward.
 
     A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason; inside a
     batch of several calls (where raising would fail them all), its answer is the reason as its label.
     """
-    fields = [_field_or_problem(path) for path in paths]
-    if len(fields) == 1 and isinstance(fields[0], str):
-        raise gr.Error(fields[0])
-    labels: list[dict | str | None] = [field if isinstance(field, str) else None for field in fields]
+    fields = [_field_or_problem(file_path(value)) for value in image]
+    if len(fields) == 1 and isinstance(fields[0], DrawingError):
+        raise refuse_drawing(fields[0], "en", where="/classify")
+    labels: list[dict | str | None] = [None] * len(fields)
+    for index, field in enumerate(fields):
+        if isinstance(field, DrawingError):
+            log.info("refused input (/classify, in a batch): %s", field)
+            labels[index] = str(field)
     drawn = [index for index, field in enumerate(fields) if isinstance(field, np.ndarray)]
     if drawn:
         batch = np.stack([fields[index][None] for index in drawn])
@@ -99,6 +133,8 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             gr.Markdown(I18N("draw_heading"))
+            # Only shown on a phone, where the reading sits below the canvas: the top class stays in view.
+            top_line = gr.HTML(top_reading_html(None, "en"), elem_id="top-reading", padding=False)
             canvas = DrawingCanvas(canvas_texts(), example_urls(ROOT / "assets" / "examples"))
         with gr.Column(scale=1, min_width=300):
             reading = gr.Label(label=I18N("reading"), num_top_classes=10, elem_id="reading")
@@ -107,22 +143,40 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
             status = gr.Markdown(f"{READER.device} · —", elem_id="status")
             gr.Markdown(I18N("draw_help"))
     with gr.Accordion(I18N("upload_heading"), open=False):
-        upload = DigitUpload(
-            label=I18N("upload"), type="filepath", image_mode=None, sources=["upload", "clipboard"], height=200
-        )
-    # The /predict endpoint for scripted clients: the Sketchpad dict, read exactly like the canvas.
-    sketchpad = DigitSketchpad(type="pil", image_mode="RGBA", visible=False)
+        upload = upload_panel(I18N("upload"))
 
-    read_outputs = [reading, insight, status]
-    language.change(on_page_load, language, read_outputs, api_visibility="private", show_progress="hidden")
+    # The public API's own (hidden) inputs and outputs, with plain names for its documentation page.
+    api_file = api_image()
+    api_drawing = api_sketchpad()
+    api_reading = gr.Label(label="reading", num_top_classes=10, visible=False)
+    api_insight = gr.HTML(label="insight panel", visible=False)
+    api_status = gr.Textbox(label="device and timing", visible=False)
+
+    read_outputs = [reading, insight, status, top_line]
+    page_event = dict(api_visibility="private", show_progress="hidden")
+    language.change(on_page_load, language, read_outputs, **page_event)
     canvas.drawn(
-        read_canvas,
-        [canvas, language],
-        read_outputs,
-        trigger_mode="always_last",
+        read_canvas, [canvas, language], read_outputs, trigger_mode="always_last", concurrency_limit=4, **page_event
+    )
+    upload.change(read_upload, [upload, language], read_outputs, preprocess=False, **page_event)
+
+    api_drawing.change(
+        predict,
+        api_drawing,
+        [api_reading, api_insight, api_status],
+        api_name="predict",
+        api_description=PREDICT_DESCRIPTION,
+        preprocess=False,
         show_progress="hidden",
-        api_visibility="private",
         concurrency_limit=4,
     )
-    sketchpad.change(predict, sketchpad, read_outputs, api_name="predict", show_progress="hidden", concurrency_limit=4)
-    upload.change(classify, upload, reading, api_name="classify", batch=True, max_batch_size=64)
+    api_file.change(
+        classify,
+        api_file,
+        api_reading,
+        api_name="classify",
+        api_description=CLASSIFY_DESCRIPTION,
+        preprocess=False,
+        batch=True,
+        max_batch_size=64,
+    )

@@ -6,11 +6,12 @@ A user's typo is not a fault of the server: it gets a message naming the problem
 
 from __future__ import annotations
 
+import json
 import logging
 
 import gradio as gr
 
-from ui.i18n import text
+from ui.i18n import LANGUAGES, text
 
 log = logging.getLogger("touch_pytorch")
 if not log.handlers:  # one plain line per refusal on stderr, next to Gradio's own output
@@ -29,3 +30,32 @@ def refuse(message: str, language: str, *, where: str = "", english: str | None 
     """
     log.info("refused input%s: %s", f" ({where})" if where else "", english or message)
     return gr.Error(message, title=text("error_title", language), print_exception=False)
+
+
+def translated(error: Exception, language: str, prefix: str) -> str:
+    """An error that names its problem (``key`` and ``params``, as model/preprocess.py's ``DrawingError`` does) in
+    ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none."""
+    key = getattr(error, "key", None)
+    if key is None:
+        return str(error)
+    return text(f"{prefix}{key}", language).format(**getattr(error, "params", {}))
+
+
+def refuse_drawing(error: Exception, language: str, *, where: str = "") -> gr.Error:
+    """:func:`refuse` for a ``DrawingError``: its message in ``language``, its English in the log."""
+    return refuse(translated(error, language, "drawing_"), language, where=where, english=str(error))
+
+
+#: Run in the page on load: error toasts get their title in the page's language. Gradio 6.31's page never shows the
+#: title a gr.Error carries (it reads ``status._title``, while the server sends ``title``), so every toast says
+#: "Error"; this puts the page's own word there instead.
+ERROR_TITLE_JS = """() => {
+  const titles = TITLES;
+  const title = titles[(navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
+  if (title === 'Error') return;
+  const retitle = () => document.querySelectorAll('.toast-title.error').forEach(node => {
+    const words = node.firstChild;
+    if (words && words.nodeType === Node.TEXT_NODE && words.data.trim() === 'Error') words.data = title + ' ';
+  });
+  new MutationObserver(retitle).observe(document.body, { childList: true, subtree: true });
+}""".replace("TITLES", json.dumps({language: text("error_title", language) for language in LANGUAGES}))

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from model.inference import Reading
+from ui.i18n import text
 
 # A perceptual dark-to-bright ramp (black → indigo → orange → pale yellow), 256 steps, for activations and saliency.
 _STOPS = np.array([[0, 0, 4], [60, 15, 110], [180, 55, 90], [250, 140, 30], [252, 255, 164]], dtype=np.float32)
@@ -66,3 +67,15 @@ def insight_html(field: np.ndarray, reading: Reading, captions: dict[str, str]) 
 def placeholder_html(message: str) -> str:
     """What the panel shows before anything is drawn."""
     return f'<div class="nn-insight nn-empty" data-testid="draw-hint">{html.escape(message)}</div>'
+
+
+def top_reading_html(probabilities: dict[str, float] | None, language: str) -> str:
+    """One line with the top class and its probability ("The network reads 7 (98% sure)"), or "nothing yet"."""
+    if not probabilities:
+        line = html.escape(text("top_reading_none", language))
+    else:
+        digit, probability = max(probabilities.items(), key=lambda item: item[1])
+        line = html.escape(text("top_reading", language)).format(
+            digit=f"<strong>{html.escape(digit)}</strong>", percent=round(probability * 100)
+        )
+    return f'<div class="top-reading" data-testid="top-reading">{line}</div>'
