@@ -149,42 +149,69 @@ MODEL_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
 GPU_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
 
 # Teaching the visitor's own last layer.
-TEACH_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
-
-# Messages for refused input (errors), all areas.
-ERROR_TEXTS: dict[str, dict[str, str]] = {
+TEACH_TEXTS: dict[str, dict[str, str]] = {
     "en": {
-        "error_title": "Error",
-        # model/preprocess.py DRAWING_ERRORS, as "drawing_<key>" (tests check the two stay the same).
-        "drawing_empty_image": "The image is empty ({width}×{height} px).",
-        "drawing_image_too_big": "The image is {width}×{height} px; the limit is {limit} px a side.",
-        "drawing_decompression_bomb": "The image is too large to decode safely (limit {limit} px a side).",
-        "drawing_not_an_image": "The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).",
-        "drawing_not_a_data_url": "The drawing must arrive as a data:image/...;base64 URL.",
-        "drawing_data_url_too_long": "The drawing is too large ({chars:,} characters; the limit is {limit:,}).",
-        "drawing_bad_base64": "The drawing's data URL is not valid base64.",
-        "drawing_array_shape": "An image array must be H×W, H×W×3 or H×W×4, not {shape}.",
-        "drawing_array_dtype": "An image array must hold numbers, not {dtype}.",
-        "drawing_no_local_path": "The image reference has no local path.",
-        "drawing_not_an_image_value": "Expected an image, not {kind}.",
-        "drawing_canvas_keys": "Unexpected canvas keys: {keys}; expected background, layers, composite.",
-        "drawing_layers_not_a_list": "The canvas's layers must be a list of images.",
+        "teach_heading": "**Not right? It is a …**",
+        "teach_help": (
+            "Choose the right digit: your own copy of the network's last layer (5,130 numbers) learns it from this "
+            "drawing in a few steps. The layers below it are shared and frozen; the shared model never changes, and "
+            "nobody else sees your teaching."
+        ),
+        "teach_your_reading": "Your model (taught by you)",
+        "teach_shared_reading": "Shared model (everyone's)",
+        "teach_forget": "Forget my teaching",
+        "teach_taught": (
+            "Taught: this drawing is a {digit}. Your model read it as {before_digit} ({before_percent}%) before, "
+            "and reads {after_digit} ({after_percent}%) now. Lessons so far: {lessons}."
+        ),
+        "teach_before": "before",
+        "teach_after": "after",
+        "teach_probabilities": "This drawing's ten probabilities, before and after",
+        "teach_loss": "Loss per step (the drawing, {warps} warps of it, your earlier drawings, {replay} MNIST digits)",
+        "teach_step": "step",
+        "teach_time": (
+            "{ms} ms on {device}: preprocessing {preprocess} ms · warps and replay batch {prepare} ms · "
+            "{steps} steps {steps_ms} ms · this panel {render} ms"
+        ),
+        "teach_code": (
+            "The exact code of the step that just ran (model/teach.py). The marked line freezes the body: its output "
+            "is cut from the autograd graph, so backward() stops there and only the last layer learns."
+        ),
+        "teach_lab_link": "What detach() shares and what it cuts: try it in the detach() lab →",
+        "teach_forgotten": "Forgotten: your readings come from the shared model again.",
+        "teach_err_digit": "The digit must be a whole number from 0 to 9, not {value}.",
+        "teach_err_blank": "There is nothing to teach: the drawing is blank. Draw a digit first.",
     },
     "zh-CN": {
-        "error_title": "出错了",
-        "drawing_empty_image": "图片是空的（{width}×{height} 像素）。",
-        "drawing_image_too_big": "图片是 {width}×{height} 像素，每边最多 {limit} 像素。",
-        "drawing_decompression_bomb": "图片太大，无法安全解码（每边最多 {limit} 像素）。",
-        "drawing_not_an_image": "这个文件不是能读取的图片（PNG、JPEG、WebP、BMP、GIF 等）。",
-        "drawing_not_a_data_url": "画布内容必须以 data:image/...;base64 URL 的形式发送。",
-        "drawing_data_url_too_long": "画布内容太大（{chars:,} 个字符，上限为 {limit:,}）。",
-        "drawing_bad_base64": "画布内容的 data URL 不是有效的 base64。",
-        "drawing_array_shape": "图像数组的形状必须是 H×W、H×W×3 或 H×W×4，而不是 {shape}。",
-        "drawing_array_dtype": "图像数组必须存放数值，而不是 {dtype}。",
-        "drawing_no_local_path": "图片引用没有本地路径。",
-        "drawing_not_an_image_value": "需要一张图片，而不是 {kind}。",
-        "drawing_canvas_keys": "画布里有未知的键：{keys}；应为 background、layers、composite。",
-        "drawing_layers_not_a_list": "画布的 layers 必须是图片列表。",
+        "teach_heading": "**读错了？它其实是……**",
+        "teach_help": (
+            "选出正确的数字：你自己的一份网络最后一层（5,130 个数）会用这幅画学习几步。它下面的各层是共享且冻结的；"
+            "共享模型永远不变，别人也看不到你的教学。"
+        ),
+        "teach_your_reading": "你的模型（你教过的）",
+        "teach_shared_reading": "共享模型（所有人的）",
+        "teach_forget": "忘掉我的教学",
+        "teach_taught": (
+            "已教：这幅画是 {digit}。你的模型之前读成 {before_digit}（{before_percent}%），"
+            "现在读成 {after_digit}（{after_percent}%）。已教 {lessons} 次。"
+        ),
+        "teach_before": "之前",
+        "teach_after": "之后",
+        "teach_probabilities": "这幅画的十个概率：教之前与教之后",
+        "teach_loss": "每一步的损失（这幅画、它的 {warps} 个变形、你之前的画、{replay} 个 MNIST 数字）",
+        "teach_step": "步",
+        "teach_time": (
+            "{ms} ms，在 {device} 上：预处理 {preprocess} ms · 变形与回放批次 {prepare} ms · "
+            "{steps} 步 {steps_ms} ms · 本面板 {render} ms"
+        ),
+        "teach_code": (
+            "刚刚运行的那一步的完整代码（model/teach.py）。标出的那一行冻结了主体：它的输出被从自动求导图中切断，"
+            "backward() 到此为止，只有最后一层在学习。"
+        ),
+        "teach_lab_link": "detach() 共享什么、切断什么：去 detach() 实验室试试 →",
+        "teach_forgotten": "已忘掉：识别结果重新来自共享模型。",
+        "teach_err_digit": "数字必须是 0 到 9 的整数，而不是 {value}。",
+        "teach_err_blank": "没有可教的内容：画面是空的。请先画一个数字。",
     },
 }
 
