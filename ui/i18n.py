@@ -215,6 +215,43 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# Messages for refused input (errors), all areas.
+ERROR_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "error_title": "Error",
+        # model/preprocess.py DRAWING_ERRORS, as "drawing_<key>" (tests check the two stay the same).
+        "drawing_empty_image": "The image is empty ({width}×{height} px).",
+        "drawing_image_too_big": "The image is {width}×{height} px; the limit is {limit} px a side.",
+        "drawing_decompression_bomb": "The image is too large to decode safely (limit {limit} px a side).",
+        "drawing_not_an_image": "The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...).",
+        "drawing_not_a_data_url": "The drawing must arrive as a data:image/...;base64 URL.",
+        "drawing_data_url_too_long": "The drawing is too large ({chars:,} characters; the limit is {limit:,}).",
+        "drawing_bad_base64": "The drawing's data URL is not valid base64.",
+        "drawing_array_shape": "An image array must be H×W, H×W×3 or H×W×4, not {shape}.",
+        "drawing_array_dtype": "An image array must hold numbers, not {dtype}.",
+        "drawing_no_local_path": "The image reference has no local path.",
+        "drawing_not_an_image_value": "Expected an image, not {kind}.",
+        "drawing_canvas_keys": "Unexpected canvas keys: {keys}; expected background, layers, composite.",
+        "drawing_layers_not_a_list": "The canvas's layers must be a list of images.",
+    },
+    "zh-CN": {
+        "error_title": "出错了",
+        "drawing_empty_image": "图片是空的（{width}×{height} 像素）。",
+        "drawing_image_too_big": "图片是 {width}×{height} 像素，每边最多 {limit} 像素。",
+        "drawing_decompression_bomb": "图片太大，无法安全解码（每边最多 {limit} 像素）。",
+        "drawing_not_an_image": "这个文件不是能读取的图片（PNG、JPEG、WebP、BMP、GIF 等）。",
+        "drawing_not_a_data_url": "画布内容必须以 data:image/...;base64 URL 的形式发送。",
+        "drawing_data_url_too_long": "画布内容太大（{chars:,} 个字符，上限为 {limit:,}）。",
+        "drawing_bad_base64": "画布内容的 data URL 不是有效的 base64。",
+        "drawing_array_shape": "图像数组的形状必须是 H×W、H×W×3 或 H×W×4，而不是 {shape}。",
+        "drawing_array_dtype": "图像数组必须存放数值，而不是 {dtype}。",
+        "drawing_no_local_path": "图片引用没有本地路径。",
+        "drawing_not_an_image_value": "需要一张图片，而不是 {kind}。",
+        "drawing_canvas_keys": "画布里有未知的键：{keys}；应为 background、layers、composite。",
+        "drawing_layers_not_a_list": "画布的 layers 必须是图片列表。",
+    },
+}
+
 _SECTIONS = (COMMON_TEXTS, DRAW_TEXTS, LAB_TEXTS, MODEL_TEXTS, GPU_TEXTS, TEACH_TEXTS, ERROR_TEXTS)
 #: Every word of the page, by language: the sections above merged (a key must be unique across sections).
 TEXTS: dict[str, dict[str, str]] = {
