@@ -101,7 +101,7 @@ Z_TEMPLATE = """<div class="zed" role="group" aria-label="z">${((value && value.
 
 Z_CSS = """
 .zed { display: flex; flex-wrap: wrap; gap: 8px; padding: 4px 0; }
-.zed-cell { display: flex; flex-direction: column; gap: 2px; width: 6.2em; }
+.zed-cell { display: flex; flex-direction: column; gap: 2px; width: 7.4em; }
 .zed-name { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--body-text-color-subdued); }
 .zed input { width: 100%; box-sizing: border-box; font: 15px ui-monospace, SFMono-Regular, Menlo, monospace;
   padding: 6px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px;

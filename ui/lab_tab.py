@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from compute import run_lab_on_gpu
+import compute
 from lab import detach as lab
 from ui.errors import refuse
 from ui.i18n import text
@@ -30,8 +30,10 @@ from ui.language import page_language
 
 #: Page-wide rules for the lab's code panels (gr.Code). CodeMirror gives each line-number box a fixed height from its
 #: own estimate (14 px), while Gradio's theme makes each line 16.8 px: the numbers drift (22 lines, numbers 1 to 19).
-#: Lines never wrap here, so one fixed height for both keeps every number beside its line, on any screen.
+#: Lines never wrap here, so one fixed height for both keeps every number beside its line, on any screen. The fold
+#: gutter places its arrows by the same estimate, so it is hidden (nothing here needs folding).
 LAB_HEAD = """<style>
+:is(#lab-code, #lab-output, #printed) .cm-foldGutter { display: none; }
 :is(#lab-code, #lab-output, #printed) .cm-line { line-height: 18px; }
 :is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
 :is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
@@ -40,9 +42,8 @@ LAB_HEAD = """<style>
 
 
 def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any) -> dict:
-    """One lab run on fresh tensors; on the GPU through compute (ZeroGPU lends it per call)."""
-    run = run_lab_on_gpu if device == "cuda" else lab.run_experiment
-    return run(x, op, mode, device, edits)
+    """One lab run on fresh tensors; cuda through compute (ZeroGPU lends it per call; refused with the reason)."""
+    return compute.run_lab(x, op, mode, device, edits)
 
 
 def detach(
@@ -50,19 +51,23 @@ def detach(
     op: str = lab.DEFAULT_OP,
     mode: str = lab.DEFAULT_MODE,
     device: str = "cpu",
-    edits: list[list[float]] | None = None,
+    edits: list[list[float]] = (),  # a tuple: an immutable default; the API page shows it as [] (no edits)
     request: gr.Request = None,
 ) -> dict:
-    """Run the detach() experiment once and report everything PyTorch did.
+    """Run the detach() experiment once on fresh tensors and report everything PyTorch did: x requires grad, y =
+    op(x), z = mode(y), the edits are written to z in order (in the no-grad mode to y, under torch.no_grad()), then
+    y.sum().backward(). Every edit is a write, even of the value already there. The report has y and z printed and
+    as values, their versions and storage, saved_tensors (what y.grad_fn saved, with its version when saved and
+    now), backward_predicted_ok, backward_error, x_grad, x_grad_expected, grad_is_wrong, the claims, and a program
+    that reproduces the run (code) with its output.
 
-    x → y = op(x) → z = mode(y); the edits are written to z in order (`z[i] = v`; in the no-grad mode `y[i] = v`
-    under torch.no_grad()); then y.sum().backward(). x: 1 to 16 numbers as text, such as "1, 2, 3". op: "x * 2",
-    "x ** 2", "x.exp()" or "x.sigmoid()". mode: "y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data" or
-    "with torch.no_grad(): y[i] = v". device: "cpu" or "cuda". edits: a list of [index, value] pairs, such as
-    [[0, 100]]; every pair is a write, even of the value already there. Returns the report: y and z printed and as
-    values, their versions and storage, saved_tensors (what y.grad_fn saved, with its version when saved and now),
-    backward_predicted_ok, backward_error, x_grad, x_grad_expected and grad_is_wrong, the claims, and a program that
-    reproduces the run (code) with its output.
+    Parameters:
+        x: 1 to 16 numbers as text, such as "1, 2, 3"
+        op: how y is made: "x * 2", "x ** 2", "x.exp()" or "x.sigmoid()"
+        mode: how z is made: "y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data" or
+            "with torch.no_grad(): y[i] = v"
+        device: "cpu" or "cuda"
+        edits: writes to z as [index, value] pairs, in order, such as [[0, 100]]
     """
     try:
         return run_lab(x, op, mode, device, edits)
@@ -151,8 +156,10 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         x_box = gr.Textbox(lab.DEFAULT_X, label=I18N("lab_x"), max_length=2000, elem_id="lab-x")
         op_choice = gr.Radio(list(lab.OPS), value=lab.DEFAULT_OP, label=I18N("lab_op"), elem_id="lab-op")
     with gr.Row():
-        mode_choice = gr.Radio(list(lab.MODES), value=lab.DEFAULT_MODE, label=I18N("lab_mode"), elem_id="lab-mode")
-        device_choice = gr.Radio(lab.available_devices(), value="cpu", label=I18N("lab_device"), elem_id="lab-device")
+        mode_choice = gr.Radio(
+            list(lab.MODES), value=lab.DEFAULT_MODE, label=I18N("lab_mode"), elem_id="lab-mode", min_width=340
+        )
+        device_choice = gr.Radio(compute.lab_devices(), value="cpu", label=I18N("lab_device"), elem_id="lab-device")
     with gr.Accordion(I18N("lab_pitfall_heading"), open=False):
         gr.Markdown(I18N("lab_pitfall"))
     with gr.Row(equal_height=False):
@@ -181,9 +188,13 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
             claims = gr.HTML(css_template=PANELS_CSS, elem_id="lab-claims")
     gr.Markdown(I18N("lab_facts"))
     facts = gr.HTML(css_template=PANELS_CSS, elem_id="lab-facts")
-    with gr.Row():
-        code = gr.Code(label=I18N("lab_code"), language="python", interactive=False, elem_id="lab-code")
-        output = gr.Code(label=I18N("lab_output"), language=None, interactive=False, elem_id="lab-output")
+    with gr.Row():  # titles above the panels: on a phone the panels' copy/download buttons would cover them
+        with gr.Column(min_width=300):
+            gr.Markdown(I18N("lab_code"), elem_id="lab-code-title")
+            code = gr.Code(language="python", interactive=False, show_label=False, elem_id="lab-code")
+        with gr.Column(min_width=300):
+            gr.Markdown(I18N("lab_output"), elem_id="lab-output-title")
+            output = gr.Code(language=None, interactive=False, show_label=False, elem_id="lab-output")
 
     lab_inputs = [x_box, op_choice, mode_choice, device_choice]
     views = [printed, facts, backward, why, graph, claims, code, output]
