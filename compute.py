@@ -106,6 +106,7 @@ def gpu_failure_reason(error: BaseException) -> str:
         ("duration too long", ("illegal duration", "larger than the maximum")),
         ("no GPU free", ("no gpu was available", "queue")),
         ("no driver", ("nvidia driver", "no cuda gpus", "cuda driver", "driver version")),
+        ("no GPU", ("cuda is not available",)),
         ("out of memory", ("out of memory",)),
         ("worker error", ("worker error", "task aborted", "gpu task failed")),
         ("scheduling", ("zerogpu", "connect", "timeout", "schedule")),
@@ -122,8 +123,6 @@ def _reports_gpu_errors(task):
     def on_gpu(*args):
         try:
             return task(*args)
-        except lab.LabInputError as error:  # the visitor's input, not the GPU's fault: answered as a value
-            return {"input_error": str(error)}
         except Exception as error:
             raise gr.Error(f"{type(error).__name__}: {error}", title="GPU task failed", print_exception=False) from None
 
@@ -221,6 +220,9 @@ def run_lab(
     """
     if device != "cuda":
         return lab.run_experiment(x, op, mode, device, edits)
+    # The input is checked on the CPU first (a few ms), so a GPU call fails only for the GPU's reasons and bad input
+    # is refused as on the CPU, without asking ZeroGPU for a GPU.
+    lab.run_experiment(x, op, mode, "cpu", edits)
     reason = gpu_unavailable_reason()
     if reason is None:
         try:
@@ -230,8 +232,6 @@ def run_lab(
             FALLBACK.failed(reason)
         else:
             FALLBACK.succeeded()
-            if "input_error" in report:
-                raise lab.LabInputError(report["input_error"])
             return report
     if language is None:
         language = page_language(None, LocalContext.request.get(None))

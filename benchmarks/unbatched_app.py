@@ -1,9 +1,9 @@
-"""app.py's /classify with batching off: the same upload component, model and queue, one image a call.
+"""app.py's /classify with batching off: the same input component, model and queue, one image a call.
 
     GRADIO_SERVER_PORT=7862 python -m benchmarks.unbatched_app
 
-The contrast for benchmarks/throughput.py. The work per image is app.classify's (open, ink map, MNIST field, one
-forward pass; a bad file raises gr.Error), and the queue is
+The contrast for benchmarks/throughput.py. The work per image is the Draw tab's classify (the unprocessed file value,
+opened by model/preprocess.py: ink map, MNIST field, one forward pass; a bad file raises gr.Error), and the queue is
 ``demo.queue(max_size=256, default_concurrency_limit=2)``; only ``batch=True, max_batch_size=64`` is gone.
 """
 
@@ -14,12 +14,13 @@ import torch
 
 from model.inference import CLASS_NAMES, DigitReader
 from model.preprocess import DrawingError, ink_map, mnist_field, open_image
-from ui.upload import DigitUpload
+from ui.upload import api_image, file_path
 
 READER = DigitReader.load()  # MNIST_DEVICE, else cuda, mps, cpu: as app.py
 
 
-def classify(path: str | None) -> dict | None:
+def classify(image: dict | None) -> dict | None:
+    path = file_path(image)
     try:
         field = mnist_field(ink_map(open_image(path))) if path is not None else None
     except DrawingError as error:
@@ -31,9 +32,9 @@ def classify(path: str | None) -> dict | None:
 
 
 with gr.Blocks(title="unbatched") as demo:
-    upload = DigitUpload(type="filepath", image_mode=None, sources=["upload", "clipboard"])  # as app.py
+    image = api_image()  # as the Draw tab's /classify
     reading = gr.Label(num_top_classes=10)
-    upload.change(classify, upload, reading, api_name="classify")
+    image.change(classify, image, reading, api_name="classify", preprocess=False)
 
 demo.queue(max_size=256, default_concurrency_limit=2)
 

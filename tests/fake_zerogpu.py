@@ -190,7 +190,6 @@ def probe_gpu_calls() -> dict[str, dict]:
             entry["read"], entry["label"] = [int(i) for i in np.asarray(back).argmax(1)], labels
         else:
             entry["device"] = back.get("device") if isinstance(back, dict) else None
-            entry["input_error"] = back.get("input_error") if isinstance(back, dict) else None
         report[call.__name__] = entry
     return report
 
