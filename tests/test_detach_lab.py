@@ -406,3 +406,249 @@ def test_cuda_generated_code() -> None:
     assert ".cuda()" not in r["code"]
     assert _run_code(r["code"]) == r["output"]
     assert "modified by an inplace operation" in r["backward_error"]
+
+
+# --- every op × mode × (no edit, one edit, the same value rewritten) against PyTorch itself ------------------------
+
+REFERENCE_OPS = {
+    "x * 2": lambda x: x * 2,
+    "x ** 2": lambda x: x**2,
+    "x.exp()": torch.exp,
+    "x.sigmoid()": torch.sigmoid,
+}
+#: What torch's grad_fn saves (its _saved_* debugging attributes, which may change between versions: pinned here).
+SAVED_BY_OP = {
+    "x * 2": [("_saved_other", "constant")],
+    "x ** 2": [("_saved_self", "x")],
+    "x.exp()": [("_saved_result", "y")],
+    "x.sigmoid()": [("_saved_result", "y")],
+}
+ALL_MODES = ["y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data", "with torch.no_grad(): y[i] = v"]
+VALUES = [0.5, -1.0, 2.0]
+
+
+def _reference(op: str, mode: str, edits: list[tuple[int, float]]) -> dict:
+    """The experiment written out by hand with plain torch calls (no lab code)."""
+    x = torch.tensor(VALUES, requires_grad=True)
+    y = REFERENCE_OPS[op](x)
+    if mode == "with torch.no_grad(): y[i] = v":
+        z = y
+        with torch.no_grad():
+            for i, v in edits:
+                y[i] = v
+    else:
+        z = {
+            "y.detach()": lambda: y.detach(),
+            "y.detach().cpu()": lambda: y.detach().cpu(),
+            "y.detach().clone()": lambda: y.detach().clone(),
+            "y.data": lambda: y.data,
+        }[mode]()
+        for i, v in edits:
+            z[i] = v
+    of_version = {"x": x._version, "y": y._version, "constant": 0}
+    try:
+        y.sum().backward()
+        grad, ok = x.grad.tolist(), True
+    except RuntimeError as error:
+        assert "modified by an inplace operation" in str(error)
+        grad, ok = None, False
+    fresh = torch.tensor(VALUES, requires_grad=True)
+    REFERENCE_OPS[op](fresh).sum().backward()
+    return {
+        "y_values": y.detach().tolist(),
+        "z_values": z.detach().tolist(),
+        "y_version": y._version,
+        "z_version": z._version,
+        "of_version": of_version,
+        "ok": ok,
+        "grad": grad,
+        "expected": fresh.grad.tolist(),
+    }
+
+
+def _edit_cases(op: str) -> dict[str, list[tuple[int, float]]]:
+    y0 = REFERENCE_OPS[op](torch.tensor(VALUES))[0].item()  # y[0] exactly as float32 holds it
+    return {"none": [], "one edit": [(0, 100.0)], "same value rewritten": [(0, y0)]}
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+@pytest.mark.parametrize("op", list(REFERENCE_OPS))
+@pytest.mark.parametrize("case", ["none", "one edit", "same value rewritten"])
+def test_every_op_mode_and_edit_agrees_with_pytorch(op: str, mode: str, case: str) -> None:
+    edits = _edit_cases(op)[case]
+    r = run_experiment(VALUES, op, mode, "cpu", [list(e) for e in edits])
+    ref = _reference(op, mode, edits)
+    assert (r["y_values"], r["z_values"]) == (ref["y_values"], ref["z_values"])
+    assert (r["y_version"], r["z_version"]) == (ref["y_version"], ref["z_version"])
+    # What y.grad_fn saved, its version when saved (0: nothing was written before the forward pass) and now.
+    assert [(s["name"], s["of"]) for s in r["saved_tensors"]] == SAVED_BY_OP[op]
+    for saved in r["saved_tensors"]:
+        assert saved["version_saved"] == 0
+        assert saved["version_now"] == ref["of_version"][saved["of"]]
+        assert saved["readable"] == (saved["version_now"] == saved["version_saved"])  # torch refuses a moved one
+    # Backward: predicted from the versions, then run; both agree with PyTorch.
+    assert r["backward_predicted_ok"] == r["backward_ok"] == ref["ok"]
+    assert r["x_grad"] == ref["grad"]
+    assert r["x_grad_expected"] == ref["expected"]
+    assert r["grad_is_wrong"] == (ref["ok"] and ref["grad"] != ref["expected"])
+    # Rewriting a value is a write: the version counts it even though no value changed.
+    writes = len(edits)
+    if mode in ("y.detach()", "y.detach().cpu()", "with torch.no_grad(): y[i] = v"):
+        assert r["y_version"] == writes
+    else:  # .clone() and .data write through z's own version counter
+        assert r["y_version"] == 0 and r["z_version"] == writes
+    json.dumps(r, allow_nan=False)
+
+
+def test_the_cases_the_issue_names() -> None:
+    exp_e = torch.tensor(1.0).exp().item()
+    retyped = run_experiment("1, 2, 3", "x.exp()", "y.detach()", edits=[[0, exp_e]])
+    assert retyped["y_changed"] is False and retyped["y_version"] == 1 and retyped["backward_ok"] is False
+    three = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[1, 100], [1, 200], [1, 4]])
+    assert three["y_values"] == [2.0, 4.0, 6.0] and three["y_version"] == 3  # back to its value: still 3 writes
+    data = run_experiment("1, 2, 3", "x.exp()", "y.data", edits=[[0, 100]])
+    assert data["y_version"] == 0 and data["backward_ok"] is True and data["grad_is_wrong"] is True
+    assert data["x_grad"][0] == 100.0 and data["x_grad_expected"][0] == pytest.approx(math.e)
+    no_grad = run_experiment("1, 2, 3", "x.exp()", "with torch.no_grad(): y[i] = v", edits=[[0, 100]])
+    assert no_grad["y_version"] == 1 and no_grad["backward_predicted_ok"] is False and no_grad["backward_ok"] is False
+    assert no_grad["z_requires_grad"] is True and no_grad["same_object"] is False
+
+
+@pytest.mark.parametrize(
+    ("op", "mode", "edits", "verdicts", "reasons"),
+    [
+        ("x * 2", "y.detach()", [], [True, True, True, False], ["same_storage", "detached", "same", "same_tensor"]),
+        ("x.exp()", "y.detach()", [[0, 9]], [True, True, False, False], ["same_storage", "detached", "fails", None]),
+        ("x.exp()", "y.data", [[0, 9]], [True, True, False, False], [None, None, "silent", None]),
+        ("x.exp()", "y.detach().clone()", [[0, 9]], [False, True, True, False], ["clone", None, "same", None]),
+        ("x * 2", "with torch.no_grad(): y[i] = v", [[0, 9]], [True, False, True, False], [None, "is_y", None, None]),
+    ],
+)
+def test_claims_verdicts(op: str, mode: str, edits: list, verdicts: list, reasons: list) -> None:
+    claims = run_experiment("1, 2, 3", op, mode, "cpu", edits)["claims"]
+    assert [c["id"] for c in claims] == ["shares", "no_backward", "grad_unaffected", "cpu_never_shares"]
+    assert [c["holds"] for c in claims] == verdicts
+    for claim, reason in zip(claims, reasons):
+        if reason:
+            assert claim["reason"] == reason
+
+
+@pytest.mark.parametrize(
+    ("op", "mode", "edits"),
+    [
+        ("x.exp()", "y.data", [[0, 100], [2, -1]]),
+        ("x.sigmoid()", "with torch.no_grad(): y[i] = v", [[1, 0.25]]),
+        ("x * 2", "with torch.no_grad(): y[i] = v", []),
+        ("x.exp()", "y.detach()", [[0, 2.718281828459045]]),
+    ],
+)
+def test_generated_program_reproduces_the_new_cases(op: str, mode: str, edits: list) -> None:
+    r = run_experiment("1, 2, 3", op, mode, "cpu", edits)
+    assert _run_code(r["code"]) == r["output"]
+    assert "saved versions:" in r["output"] and "x.grad of the unedited function =" in r["output"]
+    if mode.startswith("with torch.no_grad()") and edits:
+        assert "with torch.no_grad():\n    y[" in r["code"]
+
+
+# --- saved tensors are debugging attributes: guarded ---------------------------------------------------------------
+
+
+class _BrokenGradFn:
+    def __dir__(self):
+        raise RuntimeError("attributes changed in a future torch")
+
+
+def test_saved_tensors_guard_against_changed_attributes() -> None:
+    x = torch.tensor([1.0], requires_grad=True)
+    assert detach.saved_tensors(_BrokenGradFn(), x, x) == []
+    assert detach.saved_tensors(None, x, x) == []  # a leaf has no grad_fn
+
+
+# --- Chinese input and messages in the page's language --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1，2，3", [1.0, 2.0, 3.0]),
+        ("1、2、3", [1.0, 2.0, 3.0]),
+        ("1\u30002\u30003", [1.0, 2.0, 3.0]),
+        ("［１，２．５，－３］", [1.0, 2.5, -3.0]),
+    ],
+)
+def test_parse_x_accepts_what_a_chinese_input_method_types(text: str, expected: list[float]) -> None:
+    assert parse_x(text) == expected
+
+
+def test_messages_name_the_cell_and_follow_the_language() -> None:
+    with pytest.raises(LabInputError) as bad:
+        detach.parse_cell(2, "abc", 3)
+    assert str(bad.value).startswith("z[2] is 'abc', which is not a number")
+    assert bad.value.message("zh-CN").startswith("z[2] 是 'abc'，不是数字")
+    with pytest.raises(LabInputError) as empty:
+        detach.parse_cell(1, "  ", 3)
+    assert "z[1] is empty" in str(empty.value) and "z[1] 是空的" in empty.value.message("zh-CN")
+    assert detach.parse_cell(0, "１００", 3) == (0, 100.0)
+    with pytest.raises(LabInputError) as bad_x:
+        parse_x("1, a")
+    assert "x value 2" in str(bad_x.value) and "x 的第 2 个值" in bad_x.value.message("zh-CN")
+
+
+def test_sentences_live_in_lab_texts_in_both_languages() -> None:
+    from ui.i18n import LAB_TEXTS
+
+    assert set(LAB_TEXTS["en"]) == set(LAB_TEXTS["zh-CN"])
+    source = Path(detach.__file__).read_text(encoding="utf-8")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in source), "Chinese sentences belong in ui/i18n.py"
+    for op in OPS:
+        for mode in MODES:
+            for edits in ([], [[0, 5]]):
+                r = run_experiment("1, 2, 3", op, mode, "cpu", edits)
+                for key, _ in r["why_parts"]:
+                    assert key in LAB_TEXTS["en"] and key in LAB_TEXTS["zh-CN"]
+                assert r["why"]["en"] and r["why"]["zh-CN"] and r["why"]["en"] != r["why"]["zh-CN"]
+                for claim in r["claims"]:
+                    assert f"claim_{claim['id']}_{claim['reason']}" in LAB_TEXTS["zh-CN"]
+
+
+# --- through the real server and gradio_client ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lab_server() -> str:
+    from tests.servers import running_app
+
+    with running_app() as (url, _):
+        yield url
+
+
+def test_api_reports_match_the_module_for_every_op_and_new_mode(lab_server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(lab_server, verbose=False)
+    for op in OPS:
+        for mode in ALL_MODES:
+            for case, edits in _edit_cases(op).items():
+                arguments = ("0.5, -1, 2", op, mode, "cpu", [list(e) for e in edits])
+                report = client.predict(*arguments, api_name="/detach")
+                assert report == run_experiment(*arguments), (op, mode, case)
+                assert {"saved_tensors", "backward_predicted_ok", "x_grad_expected", "grad_is_wrong"} <= set(report)
+
+
+def test_api_stays_backward_compatible_and_speaks_the_callers_language(lab_server: str) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(lab_server, verbose=False)
+    info = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/detach"]
+    assert [p["parameter_name"] for p in info["parameters"]] == ["x", "op", "mode", "device", "edits"]
+    assert info["parameters"][4]["python_type"]["type"] == "list[list[float]]"
+    assert info["parameters"][4]["example_input"] == []
+    assert "``" not in info.get("description", "")
+    old = client.predict("1, 2, 3", "x * 2", "y.detach()", "cpu", None, api_name="/detach")  # positional, None
+    assert old["y_values"] == [2.0, 4.0, 6.0] and isinstance(old["why"]["en"], str) and old["why"]["zh-CN"]
+    with pytest.raises(AppError, match="x value 2 is 'a', which is not a number"):
+        client.predict(x="1, a", api_name="/detach")
+    chinese = Client(lab_server, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    with pytest.raises(AppError, match="x 的第 2 个值 是 'a'，不是数字"):
+        chinese.predict(x="1, a", api_name="/detach")
