@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import threading
 from pathlib import Path
@@ -68,6 +70,57 @@ def test_view_api_lists_the_three_public_endpoints(client):
     assert detach_parameters == ["x", "op", "mode", "device", "edits"]
     assert len(info["/classify"]["parameters"]) == 1
     assert len(info["/predict"]["parameters"]) == 1
+
+
+def test_view_api_reads_like_the_readme(client):
+    """Named parameters and results, plain descriptions, Gradio's own component names (no custom components)."""
+    info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    classify, predict = info["/classify"], info["/predict"]
+    assert [(p["parameter_name"], p["label"], p["component"]) for p in classify["parameters"]] == [
+        ("image", "image", "Image")
+    ]
+    assert classify["parameters"][0]["python_type"]["type"] == "filepath"
+    assert [(p["parameter_name"], p["label"]) for p in predict["parameters"]] == [("drawing", "drawing")]
+    assert [(r["label"], r["component"]) for r in classify["returns"]] == [("reading", "Label")]
+    assert [(r["label"], r["component"]) for r in predict["returns"]] == [
+        ("reading", "Label"),
+        ("insight panel", "Html"),
+        ("device and timing", "Textbox"),
+    ]
+    assert "ten class probabilities" in classify["description"] and "Sketchpad" in predict["description"]
+    words = json.dumps([classify, predict])
+    for wrong in ("``", "[object Object]", "Digitupload", "Digitsketchpad", '"paths"'):
+        assert wrong not in words, wrong
+    assert not re.search(r"\b(parameter|value)_\d+\b", words)  # Gradio's names for unlabelled components
+
+
+def test_the_api_pages_examples_work(client, digits, tmp_path, monkeypatch):
+    """The examples are the README's: handle_file("digit.png") as the file, the drawing as the composite."""
+    info = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    drawing = info["/predict"]["parameters"][0]["example_input"]
+    image = info["/classify"]["parameters"][0]["example_input"]
+    assert drawing["background"] is None and drawing["layers"] == [] and drawing["composite"]["path"] == "digit.png"
+    assert image["path"] == "digit.png"
+    path, label = canvas_file(tmp_path, digits, 8, "black_on_white")
+    Path(path).rename(tmp_path / "digit.png")
+    monkeypatch.chdir(tmp_path)  # the snippet's handle_file('digit.png'), with a digit.png where it runs
+    assert top(client.predict({**drawing, "composite": handle_file("digit.png")}, api_name="/predict")[0]) == str(label)
+    assert top(client.predict(handle_file("digit.png"), api_name="/classify")) == str(label)
+
+
+def test_predict_refuses_in_the_callers_language(server_url, tmp_path):
+    """No page, so the caller's Accept-Language picks the message's language."""
+    fake = tmp_path / "notes.png"
+    fake.write_text("this is a text file, not a PNG")
+    drawing = {"background": None, "layers": [], "composite": handle_file(str(fake))}
+    for accept_language, message in (
+        ("zh-CN,zh;q=0.9", "这个文件不是能读取的图片"),
+        ("en-US,en;q=0.9", "The file is not a readable image"),
+    ):
+        caller = Client(server_url, verbose=False, headers={"Accept-Language": accept_language})
+        with pytest.raises(AppError) as caught:
+            caller.predict(drawing, api_name="/predict")
+        assert message in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -246,6 +246,26 @@ def test_sixteen_users_mixed_endpoints_no_failure_and_bounded_memory(server, dig
     assert growth < 300
 
 
+def test_a_refused_file_logs_one_line_and_no_traceback(server, client, tmp_path):
+    """A user's bad file is not a fault of the server: one "refused input" line in its log, no traceback."""
+    _, process = server
+    fake = tmp_path / "notes.png"
+    fake.write_text("this is a text file, not a PNG")
+    before = len(process.read_log())
+    with pytest.raises(AppError):
+        client.predict(handle_file(str(fake)), api_name="/classify")
+    with pytest.raises(AppError):
+        client.predict({**BLANK_CANVAS, "composite": handle_file(str(fake))}, api_name="/predict")
+    deadline = time.monotonic() + 10
+    while process.read_log()[before:].count("refused input") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = process.read_log()[before:]
+    refused = [line for line in log.splitlines() if "refused input" in line]
+    assert len(refused) == 2, log
+    assert "/classify" in refused[0] and "/predict" in refused[1] and "not a readable image" in refused[0]
+    assert "Traceback" not in log, log
+
+
 def test_files_outside_the_app_are_not_served(server):
     url, _ = server
     for path in ("/etc/passwd", str(Path(__file__).resolve()), str(Path(__file__).resolve().parent.parent / "app.py")):
