@@ -1,0 +1,417 @@
+"""The Draw tab's teaching part: "Not right? It is a …", the visitor's own last layer, and /teach and /forget.
+
+Each visitor (a browser page or a gradio_client ``Client``: one Gradio session) who corrects a reading gets their
+own copy of the network's last layer, kept in :data:`STORE` under the session's hash: at most ``CAPACITY`` sessions
+(least recently used dropped first, ~21 KB each), and freed when the page closes (``unload``). The shared model never
+changes. Teaching runs on the GPU when there is one (``@spaces.GPU``: under ZeroGPU the layer travels with the call
+as NumPy), else, or when the GPU call fails, on the CPU copy of the network.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+import numpy as np
+
+from compute import CPU_READER, READER, _on_gpu_or_cpu, _reports_gpu_errors, gpu
+from model.inference import CLASS_NAMES, Reading
+from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field, open_image
+from model.teach import (
+    CAPACITY,
+    DETACH_LINE,
+    REPLAY_BATCH,
+    TRAINING_CODE,
+    WARPS,
+    PersonalHead,
+    SessionStore,
+    Teacher,
+)
+from ui.errors import refuse, refuse_drawing
+from ui.i18n import text
+from ui.language import page_language
+from ui.upload import api_image, file_path
+
+TEACH_GPU_SECONDS = 10  # what a teaching asks ZeroGPU for; a warm one takes milliseconds
+TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
+CPU_TEACHER = TEACHER if READER is CPU_READER else Teacher.load(CPU_READER.model)
+STORE = SessionStore(CAPACITY)
+
+TEACH_DESCRIPTION = (
+    "Teaches this session's own copy of the network's last layer that an image file (read like /classify) is the "
+    "digit `digit` (a whole number 0-9). The shared model never changes; afterwards /predict reads with this "
+    "session's model, /classify with the shared one. Returns a JSON report: before and after (the image's ten "
+    "probabilities), loss (per step), steps, ms (the teaching on the device), device, and the time split."
+)
+FORGET_DESCRIPTION = "Drops this session's own last layer: /predict reads with the shared model again."
+
+# The report's link opens the detach() lab tab (its button says "detach()" in both languages).
+LAB_LINK_JS = """element.addEventListener('click', event => {
+  if (!event.target.closest('[data-testid="lab-link"]')) return;
+  event.preventDefault();
+  [...document.querySelectorAll('[role="tab"]')].find(tab => tab.textContent.includes('detach()'))?.click();
+});"""
+
+
+@gpu(duration=TEACH_GPU_SECONDS)
+@_reports_gpu_errors
+def gpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
+    """One teaching on the GPU: NumPy in (the layer, the 28×28 field), NumPy and plain values out."""
+    new_head, report = TEACHER.teach(head, field, digit)
+    return new_head, report.as_dict()
+
+
+def _cpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
+    new_head, report = CPU_TEACHER.teach(head, field, digit)
+    return new_head, report.as_dict()
+
+
+def teach_field(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
+    """Teach ``head`` (``None``: the shared layer) that ``field`` is ``digit``: on the GPU, or on the CPU when it
+    fails (the report's ``device`` then says why, e.g. ``"cpu (GPU unavailable: quota)"``)."""
+    (new_head, report), reason = _on_gpu_or_cpu(gpu_teaching, _cpu_teaching, head, field, digit)
+    if reason is not None:
+        report["device"] = f"{report['device']} (GPU unavailable: {reason})"
+    return new_head, report
+
+
+# --- input ------------------------------------------------------------------------------------------------------
+
+
+def parse_digit(value: Any, language: str, where: str) -> int:
+    """The digit a visitor or client chose, as an int 0–9; anything else is refused in ``language``."""
+    number = value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        number = int(value.strip())
+    if isinstance(number, float) and math.isfinite(number) and number.is_integer():
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= 9:
+        shown = repr(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else str(value)
+        raise refuse(
+            text("teach_err_digit", language).format(value=shown[:40]),
+            language,
+            where=where,
+            english=text("teach_err_digit", "en").format(value=shown[:40]),
+        )
+    return number
+
+
+def drawing_field(image, language: str, where: str) -> np.ndarray:
+    """An image (already opened) → its 28×28 field; a blank one is refused in ``language``."""
+    field = mnist_field(ink_map(image)) if image is not None else None
+    if field is None:
+        raise refuse(text("teach_err_blank", language), language, where=where, english=text("teach_err_blank", "en"))
+    return field
+
+
+# --- readings -----------------------------------------------------------------------------------------------------
+
+
+def personal_reading(session: str | None, reading: Reading) -> dict[str, float] | None:
+    """The session's own model's ten probabilities for a drawing the shared model just read (from its second hidden
+    layer: the body is shared, so only the last layer differs); ``None`` while the session has not taught."""
+    head = STORE.get(session)
+    return None if head is None else head.reading(reading.hidden2)
+
+
+def readings(session: str | None, reading: Reading) -> tuple[dict[str, float], Any]:
+    """For the Draw tab: (the reading to show, the update of the shared model's label beside it).
+
+    Before any teaching: the shared reading, and the shared label hidden. After: the visitor's own reading, with
+    the shared model's reading beside it.
+    """
+    own = personal_reading(session, reading)
+    if own is None:
+        return reading.probabilities, gr.Label(value=None, visible=False)
+    return own, gr.Label(value=reading.probabilities, visible=True)
+
+
+# --- the report panel ---------------------------------------------------------------------------------------------
+
+
+def _top(probabilities: Sequence[float]) -> tuple[int, int]:
+    digit = int(np.argmax(probabilities))
+    return digit, round(float(probabilities[digit]) * 100)
+
+
+def probability_bars_svg(before: Sequence[float], after: Sequence[float], taught: int, language: str) -> str:
+    """Ten pairs of bars (before in grey, after in indigo); the taught digit's name in bold."""
+    width, height, top, bottom = 300, 120, 8, 20
+    scale = height - top - bottom
+    parts = [
+        f'<svg class="teach-bars" data-testid="teach-bars" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{html.escape(text("teach_probabilities", language))}">'
+    ]
+    for digit, (b, a) in enumerate(zip(before, after)):
+        x = 6 + digit * 29
+        for offset, value, colour in ((0, b, "#94a3b8"), (12, a, "#4f46e5")):
+            bar = max(0.5, float(value) * scale)
+            parts.append(
+                f'<rect x="{x + offset}" y="{top + scale - bar:.1f}" width="11" height="{bar:.1f}" fill="{colour}">'
+                f"<title>{digit}: {float(value):.1%}</title></rect>"
+            )
+        weight = "bold" if digit == taught else "normal"
+        parts.append(
+            f'<text x="{x + 11.5}" y="{height - 5}" text-anchor="middle" font-size="12" font-weight="{weight}" '
+            f'fill="currentColor">{digit}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def loss_svg(losses: Sequence[float], language: str) -> str:
+    """The loss per step as a small line plot with its first and last values."""
+    width, height, left, right, top, bottom = 300, 120, 34, 10, 10, 22
+    peak = max(max(losses), 1e-6)
+    span = max(len(losses) - 1, 1)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        x = left + (width - left - right) * index / span
+        return x, top + (height - top - bottom) * (1 - value / peak)
+
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(losses)))
+    first, last = point(0, losses[0]), point(len(losses) - 1, losses[-1])
+    axis = 'stroke="currentColor" stroke-opacity="0.4"'
+    return (
+        f'<svg class="teach-loss" data-testid="teach-loss" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{html.escape(text("teach_step", language))}">'
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" {axis}/>'
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" {axis}/>'
+        f'<polyline points="{points}" fill="none" stroke="#f97316" stroke-width="2"/>'
+        f'<circle cx="{first[0]:.1f}" cy="{first[1]:.1f}" r="3" fill="#f97316"/>'
+        f'<circle cx="{last[0]:.1f}" cy="{last[1]:.1f}" r="3" fill="#f97316"/>'
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="10" fill="currentColor">{peak:.2f}</text>'
+        f'<text x="{left - 4}" y="{height - bottom}" text-anchor="end" font-size="10" fill="currentColor">0</text>'
+        f'<text x="{last[0]:.1f}" y="{last[1] - 6:.1f}" text-anchor="end" font-size="10" fill="currentColor">'
+        f"{losses[-1]:.3f}</text>"
+        f'<text x="{(width + left) / 2}" y="{height - 6}" text-anchor="middle" font-size="10" fill="currentColor">'
+        f"{html.escape(text('teach_step', language))} 1–{len(losses)}</text></svg>"
+    )
+
+
+def code_html() -> str:
+    """The training step's exact source, with the ``.detach()`` line marked."""
+    lines = []
+    for line in TRAINING_CODE.rstrip().splitlines():
+        escaped = html.escape(line)
+        lines.append(f'<mark data-testid="detach-line">{escaped}</mark>' if DETACH_LINE in line else escaped)
+    return '<pre class="teach-code"><code>' + "\n".join(lines) + "</code></pre>"
+
+
+def report_html(report: dict, language: str) -> str:
+    """The panel after a teaching: what changed, the two plots, the time on which device, and the code."""
+    started = time.perf_counter()
+    before_digit, before_percent = _top(report["before"])
+    after_digit, after_percent = _top(report["after"])
+    summary = text("teach_taught", language).format(
+        digit=report["digit"],
+        before_digit=before_digit,
+        before_percent=before_percent,
+        after_digit=after_digit,
+        after_percent=after_percent,
+        lessons=report["lessons"],
+    )
+    legend = (
+        f'<span class="teach-key" style="background:#94a3b8"></span>{html.escape(text("teach_before", language))} '
+        f'<span class="teach-key" style="background:#4f46e5"></span>{html.escape(text("teach_after", language))}'
+    )
+    body = (
+        f'<p data-testid="teach-summary">{html.escape(summary)}</p>'
+        '<div class="teach-plots">'
+        f"<figure><figcaption>{html.escape(text('teach_probabilities', language))} · {legend}</figcaption>"
+        f"{probability_bars_svg(report['before'], report['after'], report['digit'], language)}</figure>"
+        f"<figure><figcaption>{html.escape(text('teach_loss', language).format(warps=WARPS, replay=REPLAY_BATCH))}"
+        f"</figcaption>{loss_svg(report['loss'], language)}</figure></div>"
+    )
+    code = (
+        f"<details open><summary>{html.escape(text('teach_code', language))}</summary>{code_html()}</details>"
+        '<p><a href="#" data-testid="lab-link">'
+        f"{html.escape(text('teach_lab_link', language))}</a></p>"
+    )
+    render_ms = (time.perf_counter() - started) * 1000
+    report["render_ms"] = round(render_ms, 2)
+    timing = text("teach_time", language).format(
+        ms=f"{report['server_ms'] + render_ms:.1f}",
+        device=report["device"],
+        preprocess=f"{report['preprocess_ms']:.1f}",
+        prepare=f"{report['prepare_ms']:.1f}",
+        steps=report["steps"],
+        steps_ms=f"{report['steps_ms']:.1f}",
+        render=f"{render_ms:.1f}",
+    )
+    return (
+        f'<div class="teach-report" data-testid="teach-report">{body}'
+        f'<p class="teach-time" data-testid="teach-time">{html.escape(timing)}</p>{code}</div>'
+    )
+
+
+def forgotten_html(language: str) -> str:
+    words = html.escape(text("teach_forgotten", language))
+    return f'<div class="teach-report" data-testid="teach-forgotten">{words}</div>'
+
+
+# --- handlers -----------------------------------------------------------------------------------------------------
+
+
+def teach_session(session: str | None, image, digit: Any, language: str, where: str) -> dict:
+    """Teach the session's own model that ``image`` is ``digit`` and keep it; the report with the time split."""
+    started = time.perf_counter()
+    number = parse_digit(digit, language, where)
+    field = drawing_field(image, language, where)
+    if not session:  # every Gradio request has one; a bare function call does not
+        raise refuse("No session to teach.", language, where=where)
+    prepared = time.perf_counter()
+    new_head, report = teach_field(STORE.get(session), field, number)
+    STORE.put(session, new_head)
+    report["preprocess_ms"] = round((prepared - started) * 1000, 2)
+    report["server_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    return report
+
+
+def teach_from_page(png: str | None, digit: str, browser_language: str, request: gr.Request) -> tuple[str, Any, Any]:
+    """A digit button under the reading: teach with the canvas's drawing; the report, the forget button, and the
+    reading's title (the visitor's own model reads from now on)."""
+    language = page_language(browser_language, request)
+    try:
+        image = decode_data_url(png)
+    except DrawingError as error:
+        raise refuse_drawing(error, language, where="teach") from error
+    report = teach_session(request.session_hash, image, digit, language, "teach")
+    title = gr.update(label=text("teach_your_reading", language))
+    return report_html(report, language), gr.Button(visible=True), title
+
+
+def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any]:
+    """The "Forget my teaching" button: the session's layer is dropped; the shared model reads again."""
+    STORE.forget(request.session_hash)
+    language = page_language(browser_language, request)
+    title = gr.update(label=text("reading", language))
+    return forgotten_html(language), gr.Button(visible=False), gr.Label(value=None, visible=False), title
+
+
+def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
+    """/teach: an image file (like /classify) and a digit 0–9 → the JSON report; this session's model learns."""
+    language = page_language(None, request)
+    path = file_path(image)
+    try:
+        opened = open_image(path) if path is not None else None
+    except DrawingError as error:
+        raise refuse_drawing(error, language, where="/teach") from error
+    return teach_session(request.session_hash, opened, digit, language, "/teach")
+
+
+def forget_api(request: gr.Request) -> dict:
+    """/forget: drop this session's own layer."""
+    return {"forgotten": STORE.forget(request.session_hash), "model": "shared"}
+
+
+def end_session(request: gr.Request) -> None:
+    """The page was closed: its layer goes with it."""
+    STORE.forget(request.session_hash)
+
+
+# --- the page -----------------------------------------------------------------------------------------------------
+
+CSS = """
+.teach-report { font-size: 14px; }
+.teach-plots { display: flex; flex-wrap: wrap; gap: 12px; }
+.teach-plots figure { margin: 0; }
+.teach-plots figcaption { font-size: 12px; color: var(--body-text-color-subdued); max-width: 300px; }
+.teach-key { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 2px 0 6px; }
+.teach-code { font-size: 12px; padding: 8px; border-radius: 6px; background: var(--code-background-fill, #f4f4f5);
+  overflow-x: auto; }
+.teach-code mark { background: #fde68a; color: #111; border-radius: 3px; }
+.teach-time { font-size: 12px; color: var(--body-text-color-subdued); }
+.teach-report summary { cursor: pointer; margin: 6px 0; }
+"""
+
+
+@dataclass
+class TeachPanel:
+    """The panel's components (made by :func:`render`, wired by :func:`wire`)."""
+
+    digits: list[gr.Button]
+    report: gr.HTML
+    forget: gr.Button
+    shared_reading: gr.Label
+    api_file: gr.Image
+    api_digit: gr.Number
+    api_report: gr.JSON
+    api_forget: gr.Button
+    api_forgot: gr.JSON
+
+
+def shared_reading_label(I18N: gr.I18n) -> gr.Label:
+    """The shared model's reading, shown beside the visitor's own once they have taught (hidden before)."""
+    return gr.Label(
+        label=I18N("teach_shared_reading"), num_top_classes=3, visible=False, elem_id="shared-reading", scale=1
+    )
+
+
+def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
+    """The teaching block, where it is called in the Draw tab: "Not right? It is a …", ten digits, the report,
+    "Forget my teaching"; and the hidden inputs and outputs of /teach and /forget."""
+    gr.Markdown(I18N("teach_heading"))
+    with gr.Row(elem_id="teach-digits"):
+        digits = [gr.Button(name, size="sm", min_width=36, elem_id=f"teach-{name}") for name in CLASS_NAMES]
+    gr.Markdown(I18N("teach_help"))
+    forget = gr.Button(I18N("teach_forget"), size="sm", visible=False, elem_id="teach-forget")
+    report = gr.HTML("", elem_id="teach-report", css_template=CSS, js_on_load=LAB_LINK_JS)
+    return TeachPanel(
+        digits=digits,
+        report=report,
+        forget=forget,
+        shared_reading=shared_reading,
+        api_file=api_image(),
+        api_digit=gr.Number(label="digit", visible=False),
+        api_report=gr.JSON(label="teaching report", visible=False),
+        api_forget=gr.Button("forget", visible=False),
+        api_forgot=gr.JSON(label="forgotten", visible=False),
+    )
+
+
+def wire(
+    panel: TeachPanel,
+    language: gr.Textbox,
+    canvas: gr.components.Component,
+    reading: gr.Label,
+    reread: Callable[..., Any],
+    reread_inputs: list,
+    reread_outputs: list,
+) -> None:
+    """The panel's events, /teach and /forget, and the session's end.
+
+    ``reading`` is the Draw tab's reading label (its title says whose model reads); ``reread`` (with its inputs and
+    outputs) is the Draw tab's own reading of the canvas: it runs after each
+    teaching and forgetting, so the reading shown comes from the right model.
+    """
+    page_event = dict(api_visibility="private", show_progress="hidden")
+    for button in panel.digits:
+        button.click(
+            teach_from_page,
+            [canvas, button, language],
+            [panel.report, panel.forget, reading],
+            concurrency_limit=4,
+            **page_event,
+        ).success(reread, reread_inputs, reread_outputs, **page_event)
+    panel.forget.click(
+        forget_from_page, language, [panel.report, panel.forget, panel.shared_reading, reading], **page_event
+    ).then(reread, reread_inputs, reread_outputs, **page_event)
+    panel.api_digit.change(
+        teach_api,
+        [panel.api_file, panel.api_digit],
+        panel.api_report,
+        api_name="teach",
+        api_description=TEACH_DESCRIPTION,
+        preprocess=False,
+        concurrency_limit=4,
+    )
+    panel.api_forget.click(forget_api, None, panel.api_forgot, api_name="forget", api_description=FORGET_DESCRIPTION)
+    root = gr.context.Context.root_block
+    if root is not None:
+        root.unload(end_session)
