@@ -16,6 +16,7 @@ from safetensors.torch import load_file
 
 from model.device import pick_device
 from model.network import NUM_CLASSES, NeuralNetwork
+from model.unsure import UNSURE_LABEL, is_unsure, label_value
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "weights" / "mnist_mlp.safetensors"
@@ -49,7 +50,22 @@ class Reading:
 
     @property
     def top(self) -> str:
+        """The most likely digit, even when the network is not sure."""
         return max(self.probabilities, key=self.probabilities.get)
+
+    @property
+    def unsure(self) -> bool:
+        """Whether the reading is "not sure" (see ``model/unsure.py``)."""
+        return is_unsure(self.probabilities)
+
+    @property
+    def answer(self) -> str:
+        """The digit to show, or ``"?"`` when not sure."""
+        return UNSURE_LABEL if self.unsure else self.top
+
+    def label_value(self) -> dict:
+        """The ``gr.Label`` value: ``{"label": digit or "?", "confidences": [...]}`` (see ``model.unsure``)."""
+        return label_value(self.probabilities)
 
 
 class DigitReader:

@@ -452,7 +452,19 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
 }
 
 # The "not sure" answer and the model's words (world handwriting).
-MODEL_TEXTS: dict[str, dict[str, str]] = {"en": {}, "zh-CN": {}}
+MODEL_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "unsure_hint": (
+            "? means not sure: this does not look like one digit (a dot, a scribble, two digits, a letter). "
+            "The bars still show what the network gives each digit."
+        ),
+    },
+    "zh-CN": {
+        "unsure_hint": (
+            "? 表示不确定：这看起来不像一个数字（一个点、乱涂、两个数字或一个字母）。条形仍显示网络给每个数字的概率。"
+        ),
+    },
+}
 
 # GPU availability and fallbacks (ZeroGPU, quota).
 GPU_TEXTS: dict[str, dict[str, str]] = {
