@@ -60,39 +60,63 @@ LAB_GPU_SECONDS = 5
 
 
 class GpuFallback:
-    """Whether to try the GPU: after a failure, stay on the CPU for ``retry_after_s``, then let one call retry."""
+    """Whether to try the GPU: after a failure, stay on the CPU for ``retry_after_s``, then let one call retry.
+
+    A failure keeps everyone on the CPU, except a visitor's own ZeroGPU quota running out (a call carrying the
+    visitor's ``X-IP-Token``): that keeps only that visitor on the CPU.
+    """
+
+    EVERYONE = "*"
 
     def __init__(self, retry_after_s: float) -> None:
         self.retry_after_s = retry_after_s
-        self.reason: str | None = None  # why the GPU is not used right now; None while it works
-        self._retry_at = 0.0
-        self._trying = False
+        self._down: dict[str, list] = {}  # who ("*" or a visitor) → [reason, retry at, one call retrying now]
         self._lock = threading.Lock()
 
-    def should_try(self) -> bool:
+    def reason(self, visitor: str | None = None) -> str | None:
+        """Why ``visitor`` (or everyone) does not use the GPU right now; ``None`` while it works."""
+        with self._lock:
+            entry = (self._down.get(visitor) if visitor else None) or self._down.get(self.EVERYONE)
+            return entry[0] if entry else None
+
+    def should_try(self, visitor: str | None = None) -> bool:
         """True while the GPU works; after a failure, True for one call once the wait is over."""
         with self._lock:
-            if self.reason is None:
-                return True
-            if time.monotonic() >= self._retry_at and not self._trying:
-                self._trying = True
-                return True
-            return False
+            entries = [self._down[key] for key in (self.EVERYONE, visitor) if key in self._down]
+            if any(time.monotonic() < retry_at or trying for _, retry_at, trying in entries):
+                return False
+            for entry in entries:
+                entry[2] = True
+            return True
 
-    def failed(self, reason: str) -> None:
+    def failed(self, reason: str, visitor: str | None = None) -> None:
+        key = visitor if reason == "quota" and visitor else self.EVERYONE
         with self._lock:
-            changed = reason != self.reason
-            self.reason, self._retry_at, self._trying = reason, time.monotonic() + self.retry_after_s, False
+            for entry in (self._down.get(k) for k in (self.EVERYONE, visitor)):
+                if entry:
+                    entry[2] = False  # this call's try is over; the next one after the wait may try again
+            changed = self._down.get(key, [None])[0] != reason
+            self._down[key] = [reason, time.monotonic() + self.retry_after_s, False]
         if changed:  # one line when the GPU goes away (or fails differently), never one per stroke
             log.warning(
-                "GPU call failed (%s): answering from the CPU copy, next GPU try in %g s", reason, self.retry_after_s
+                "GPU call failed (%s%s): answering from the CPU copy, next GPU try in %g s",
+                reason,
+                "" if key == self.EVERYONE else ", one visitor",
+                self.retry_after_s,
             )
 
-    def succeeded(self) -> None:
+    def succeeded(self, visitor: str | None = None) -> None:
         with self._lock:
-            was, self.reason, self._trying = self.reason, None, False
-        if was is not None:
-            log.info("GPU calls work again (they had failed: %s)", was)
+            gone = [self._down.pop(key)[0] for key in (self.EVERYONE, visitor) if key in self._down]
+        if gone:
+            log.info("GPU calls work again (they had failed: %s)", ", ".join(gone))
+
+
+def visitor() -> str | None:
+    """The visitor of the request being served, as ZeroGPU counts quota: its ``X-IP-Token`` (``None`` without)."""
+    request = LocalContext.request.get(None)
+    headers = getattr(request, "headers", None) or {}
+    return headers.get("x-ip-token") or None
 
 
 FALLBACK = GpuFallback(float(os.environ.get("MNIST_GPU_RETRY_S", "60")))
@@ -159,15 +183,16 @@ def _on_gpu_or_cpu(on_gpu, on_cpu, *args) -> tuple[Any, str | None]:
     """``on_gpu(*args)`` when the GPU can be tried and works, else ``on_cpu(*args)``; also why not the GPU."""
     if READER is CPU_READER:  # no GPU on this server: nothing to fall back from
         return on_cpu(*args), None
-    if FALLBACK.should_try():
+    who = visitor()
+    if FALLBACK.should_try(who):
         try:
             result = on_gpu(*args)
         except Exception as error:  # noqa: BLE001 - any GPU failure: the CPU copy answers, the reason is shown
-            FALLBACK.failed(gpu_failure_reason(error))
+            FALLBACK.failed(gpu_failure_reason(error), who)
         else:
-            FALLBACK.succeeded()
+            FALLBACK.succeeded(who)
             return result, None
-    return on_cpu(*args), FALLBACK.reason
+    return on_cpu(*args), FALLBACK.reason(who)
 
 
 def network_reading(field: np.ndarray) -> Reading:
@@ -190,14 +215,16 @@ def network_probabilities(fields: np.ndarray) -> np.ndarray:
     return probabilities
 
 
+def _no_gpu_here() -> str | None:
+    """Why no GPU call can ever work on this server (no GPU, no driver), or ``None``."""
+    if ZERO_GPU:
+        return None if nvidia_driver_present() else "no driver"
+    return None if READER.device.type == "cuda" else "no GPU"
+
+
 def gpu_unavailable_reason() -> str | None:
     """Why a GPU call cannot work right now (``None`` when it can): no GPU, no driver, or a recent failure."""
-    if ZERO_GPU:
-        if not nvidia_driver_present():
-            return "no driver"
-    elif READER.device.type != "cuda":
-        return "no GPU"
-    return FALLBACK.reason
+    return _no_gpu_here() or FALLBACK.reason(visitor())
 
 
 def lab_devices() -> list[str]:
@@ -223,16 +250,18 @@ def run_lab(
     # The input is checked on the CPU first (a few ms), so a GPU call fails only for the GPU's reasons and bad input
     # is refused as on the CPU, without asking ZeroGPU for a GPU.
     lab.run_experiment(x, op, mode, "cpu", edits)
-    reason = gpu_unavailable_reason()
-    if reason is None:
+    who = visitor()
+    reason = _no_gpu_here()
+    if reason is None and FALLBACK.should_try(who):
         try:
             report = run_lab_on_gpu(x, op, mode, device, edits)
         except Exception as error:  # noqa: BLE001 - any GPU failure is answered with its reason
             reason = gpu_failure_reason(error)
-            FALLBACK.failed(reason)
+            FALLBACK.failed(reason, who)
         else:
-            FALLBACK.succeeded()
+            FALLBACK.succeeded(who)
             return report
+    reason = reason or FALLBACK.reason(who) or "error"
     if language is None:
         language = page_language(None, LocalContext.request.get(None))
     raise refuse(gpu_refusal(reason, language), language, where="lab, cuda", english=gpu_refusal(reason, "en"))

@@ -82,7 +82,7 @@ step() {
 step "environment" 60 bash -c "nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 | head -3; \
   $PY scripts/gpu_env.py"
 
-step "pytest -m gpu" 150 "$PY" -m pytest -m gpu tests -q -rA -s -p no:cacheprovider --ignore=tests/test_browser.py
+step "pytest -m gpu" 150 "$PY" -m pytest -m gpu tests -q -rA -s -p no:cacheprovider --ignore-glob="tests/test_browser*"
 
 TAIL_LINES=40 step "emulated ZeroGPU ($([ $STUBS = 1 ] && echo 'stubbed, no GPU' || echo 'no stubs, real worker on the GPU'))" 200 \
   env ZEROGPU_STUBS=$STUBS "$PY" -m pytest tests/test_zerogpu.py -m "not browser" -q -rA -s -p no:cacheprovider

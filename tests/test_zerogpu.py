@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+import gradio as gr
+import httpx
 import pytest
 import torch
 from gradio_client import Client, handle_file
@@ -164,6 +166,28 @@ def test_a_failing_gpu_is_tried_once_then_left_alone(app, api, client):
     assert top(label) == "5" and status.startswith(f"{GPU_DEVICE} · ")
 
 
+def test_one_visitors_quota_keeps_only_that_visitor_on_the_cpu(app, api):
+    """ZeroGPU counts quota per visitor (their X-IP-Token): another visitor still gets the GPU tried for them."""
+    first = Client(app.url, verbose=False, headers={"X-IP-Token": "visitor-a"})
+    second = Client(app.url, verbose=False, headers={"X-IP-Token": "visitor-b"})
+    wait_out_the_retry()
+    api.mode = "quota"
+    try:
+        label, _, status = first.predict(sketch(6), api_name="/predict")
+        assert top(label) == "6" and status.startswith("cpu (GPU unavailable: quota) · ")
+        assert api.called("/schedule")[-1].params.get("token") == "visitor-a"
+    finally:
+        api.mode = "ok"
+    before = len(api.called("/schedule"))
+    label, _, status = second.predict(sketch(8), api_name="/predict")
+    assert top(label) == "8" and status.startswith(f"{GPU_DEVICE} · ")
+    assert len(api.called("/schedule")) == before + 1  # tried on the GPU for the second visitor
+    assert api.called("/schedule")[-1].params.get("token") == "visitor-b"
+    label, _, status = first.predict(sketch(6), api_name="/predict")
+    assert top(label) == "6"
+    assert status.startswith("cpu (GPU unavailable: quota) · ")
+
+
 def test_every_gpu_lease_ends_within_what_it_asked_for(api):
     leases = api.held_seconds()
     assert leases
@@ -220,3 +244,20 @@ def test_a_digit_drawn_in_the_browser_is_read_through_zerogpu(app):
             expect(page.locator("#status")).to_contain_text(f"{GPU_DEVICE} · ")
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (lambda: gr.Error("GPU task aborted", title="ZeroGPU worker error"), "worker error"),
+        (lambda: gr.Error("No GPU was available", title="ZeroGPU client error"), "no GPU free"),
+        (lambda: torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"), "out of memory"),
+        (lambda: httpx.ConnectError("[Errno 111] Connection refused"), "scheduling"),
+        (lambda: RuntimeError("ZeroGPU API /schedule error: 500 (Internal Server Error)"), "scheduling"),
+        (lambda: ValueError("something else"), "error"),
+    ],
+)
+def test_gpu_failures_are_named_by_their_cause(error, reason):
+    from compute import gpu_failure_reason
+
+    assert gpu_failure_reason(error()) == reason
