@@ -38,7 +38,21 @@ LAB_HEAD = """<style>
 :is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
 :is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
   line-height: 18px; }
-</style>"""
+</style>
+<script>
+// Gradio gives each radio button its own name, so the arrow keys do not move between a group's options as they do
+// in a native radio group. For the lab's radios they do: the next or previous option is chosen and focused.
+document.addEventListener('keydown', event => {
+  const radio = event.target;
+  const steps = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (!(event.key in steps) || radio.type !== 'radio' || !radio.closest('#lab-op, #lab-mode, #lab-device')) return;
+  const group = [...radio.closest('.wrap').querySelectorAll('input[type=radio]')];
+  const next = group[(group.indexOf(radio) + steps[event.key] + group.length) % group.length];
+  event.preventDefault();
+  next.click();
+  next.focus();
+});
+</script>"""
 
 
 def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any) -> dict:
@@ -120,23 +134,37 @@ def lab_refused(x: str, op: str, mode: str, device: str, browser_language: str, 
     return state, z_editor_value(None), *_empty_views(language)
 
 
-def lab_edit(editor: dict, experiment: dict | None, browser_language: str, request: gr.Request) -> tuple:
-    """One cell was written: check it alone, add it to the experiment's writes and replay them all."""
+def lab_edit(
+    editor: dict,
+    x: str,
+    op: str,
+    mode: str,
+    device: str,
+    experiment: dict | None,
+    browser_language: str,
+    request: gr.Request,
+) -> tuple:
+    """One cell was written: check it alone, add it to the experiment's writes and replay them all.
+
+    The write belongs to the inputs the page shows: if their run has not been made yet (a write typed right after a
+    new op), it starts that experiment first, and the run of the new op then finds nothing left to do.
+    """
     language = page_language(browser_language, request)
-    if not experiment or experiment.get("refused") is not None:
-        raise refuse(text("lab_err_no_run", language), language, where="lab z", english=text("lab_err_no_run", "en"))
+    inputs = [x, op, mode, device]
+    if not experiment or experiment["inputs"] != inputs or experiment.get("refused") is not None:
+        try:
+            run_lab(*inputs, [])
+        except lab.LabInputError as error:
+            raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+        experiment = {"inputs": inputs, "edits": []}
     pending = (editor or {}).get("pending") or {}
-    length = len((editor or {}).get("cells") or [])
     try:
-        write = lab.parse_cell(pending.get("index"), pending.get("text"), length)
+        write = lab.parse_cell(pending.get("index"), pending.get("text"), len(lab.parse_x(x)))
+        edits = [*experiment["edits"], list(write)]
+        report = run_lab(*inputs, edits)
     except lab.LabInputError as error:
         raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
-    edits = [*experiment["edits"], list(write)]
-    try:
-        report = run_lab(*experiment["inputs"], edits)
-    except lab.LabInputError as error:  # e.g. more writes than MAX_EDITS
-        raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
-    return {"inputs": experiment["inputs"], "edits": edits}, z_editor_value(report), *_views(report, language)
+    return {"inputs": inputs, "edits": edits}, z_editor_value(report), *_views(report, language)
 
 
 def lab_reset(browser_language: str, request: gr.Request) -> tuple:
@@ -199,28 +227,28 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     lab_inputs = [x_box, op_choice, mode_choice, device_choice]
     views = [printed, facts, backward, why, graph, claims, code, output]
     quiet = {"api_visibility": "private", "show_progress": "hidden"}
+    # Every write counts and each one reads the experiment the previous event left: a write typed right after a new
+    # op goes to the new experiment, none is dropped or reordered. So the lab's events run one at a time, in order
+    # (each is a few milliseconds).
+    in_order = {**quiet, "concurrency_id": "lab", "concurrency_limit": 1}
     # Enter in the x box leaves it, so a change of x is one run (on blur), never two.
     x_box.submit(None, None, None, js="() => document.activeElement && document.activeElement.blur()", **quiet)
     started = gr.on(
-        [x_box.blur, op_choice.input, mode_choice.input, device_choice.input, language.change],
+        [x_box.blur, op_choice.change, mode_choice.change, device_choice.change, language.change],
         lab_start,
         [*lab_inputs, experiment, language],
         [experiment, z_editor, *views],
-        concurrency_id="lab",
         trigger_mode="always_last",
-        **quiet,
+        **in_order,
     )
     started.failure(lab_refused, [*lab_inputs, language], [experiment, z_editor, *views], **quiet)
-    # Every write counts: no write may be dropped or reordered, so edits queue one after another.
     edited = z_editor.commit(
         lab_edit,
-        [z_editor, experiment, language],
+        [z_editor, *lab_inputs, experiment, language],
         [experiment, z_editor, *views],
-        concurrency_id="lab_edit",
-        concurrency_limit=1,
         trigger_mode="multiple",
-        **quiet,
+        **in_order,
     )
     edited.failure(None, [z_editor], [z_editor], js=DROP_PENDING_JS, **quiet)
-    reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **quiet)
+    reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **in_order)
     gr.api(detach, api_name="detach")
