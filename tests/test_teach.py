@@ -59,7 +59,26 @@ def test_the_detached_body_gets_no_gradient_and_the_head_learns():
 def test_the_page_shows_the_real_training_code_with_the_detach_line():
     assert TRAINING_CODE.startswith("def train_head(")
     assert DETACH_LINE in TRAINING_CODE
-    assert "optimizer.step()" in TRAINING_CODE and "loss.backward()" in TRAINING_CODE
+    assert "loss.backward()" in TRAINING_CODE and "parameter -= lr * parameter.grad" in TRAINING_CODE
+
+
+def test_each_step_is_the_step_torch_optim_sgd_takes():
+    torch.manual_seed(0)
+    body = nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU())
+    ours, theirs = nn.Linear(512, 10), nn.Linear(512, 10)
+    theirs.load_state_dict(ours.state_dict())
+    x, y = torch.randn(16, 1, 28, 28), torch.randint(0, 10, (16,))
+    losses = train_head(body, ours, x, y, steps=3, lr=0.1)
+    optimizer = torch.optim.SGD(theirs.parameters(), lr=0.1)
+    features = body(x).detach()
+    for step in range(3):
+        loss = torch.nn.functional.cross_entropy(theirs(features), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        assert losses[step] == pytest.approx(loss.item(), rel=1e-5)
+    torch.testing.assert_close(ours.weight, theirs.weight)
+    torch.testing.assert_close(ours.bias, theirs.bias)
 
 
 def test_teaching_leaves_the_shared_model_and_the_old_head_untouched(digit_reader, teacher, slice_fields):
