@@ -37,6 +37,7 @@ CSS = """
 .nn-fig img { image-rendering: pixelated; border-radius: 6px; background: #000; display: block; }
 .nn-fig figcaption { max-width: 192px; }
 .nn-empty { padding: 24px; color: var(--body-text-color); }
+.nn-unsure { margin: 0 0 8px; padding: 8px 12px; border-radius: 8px; background: var(--color-accent-soft); }
 .top-reading { padding: 6px 12px; border-radius: 8px; font-size: 16px; color: var(--body-text-color);
   background: var(--background-fill-primary); border: 1px solid var(--border-color-primary); }
 .top-reading strong { font-size: 20px; }

@@ -161,6 +161,49 @@ def test_classify_blank_image_is_no_prediction(client, tmp_path):
     assert top(result) is None and not result.get("confidences")
 
 
+def _drawing_file(tmp_path: Path, name: str, strokes: list[list[tuple[int, int]]]) -> str:
+    """Black strokes with the canvas's 22 px brush on a white 280 px canvas, saved as a PNG."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (280, 280), "white")
+    pen = ImageDraw.Draw(image)
+    for stroke in strokes:
+        pen.line(stroke, fill="black", width=22, joint="curve")
+    path = tmp_path / f"{name}.png"
+    image.save(path)
+    return str(path)
+
+
+def test_label_is_the_digit_or_a_question_mark_exactly_as_the_unsure_rule_says(client, tmp_path):
+    """/classify and /predict label a drawing "?" exactly when model.unsure says so, and always send all ten."""
+    from model.inference import DigitReader
+    from model.preprocess import preprocess
+    from model.unsure import answer
+
+    reader = DigitReader.load(device="cpu")
+    drawings = {
+        "dot": [[(140, 140), (142, 141)]],
+        "scribble": [[(60, 80), (220, 200), (70, 210), (200, 60), (90, 120), (230, 150), (50, 160)]],
+        "pair": [[(60, 60), (60, 220)], [(150, 60), (230, 60), (170, 220)]],
+        "one": [[(140, 40), (140, 240)]],
+    }
+    seen = set()
+    for name, strokes in drawings.items():
+        path = _drawing_file(tmp_path, name, strokes)
+        expected = answer(reader.probabilities(preprocess(path).unsqueeze(0))[0])
+        seen.add(expected == "?")
+        classified = client.predict(handle_file(path), api_name="/classify")
+        predicted, insight, _ = client.predict(
+            {"background": None, "layers": [], "composite": handle_file(path)}, api_name="/predict"
+        )
+        for result in (classified, predicted):
+            assert top(result) == expected, (name, result)
+            assert sorted(c["label"] for c in result["confidences"]) == [str(d) for d in range(10)]
+            assert abs(sum(c["confidence"] for c in result["confidences"]) - 1) < 1e-4
+        assert ('data-testid="unsure-hint"' in insight) == (expected == "?"), name
+    assert seen == {True, False}, "the set should hold both a sure and a not-sure drawing"
+
+
 def test_classify_refuses_a_file_that_is_not_an_image_without_hurting_others(client, digits, tmp_path):
     fake = tmp_path / "notes.png"
     fake.write_text("this is a text file, not a PNG")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,8 @@ import gradio as gr
 import numpy as np
 
 from compute import READER, network_probabilities, network_reading
-from model.inference import CLASS_NAMES
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
+from model.unsure import label_value
 from ui.canvas import DrawingCanvas, example_urls
 from ui.errors import log, refuse_drawing
 from ui.i18n import TEXTS, canvas_texts, text
@@ -23,32 +24,38 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CLASSIFY_DESCRIPTION = (
     "Reads one image file of a digit (PNG, JPEG, WebP, BMP, GIF; dark on light, light on dark or transparent) "
-    "and returns the ten class probabilities, with no prediction for a blank image. Concurrent calls share one "
+    "and returns its label (the digit, or ? when it does not look like one digit: a dot, a scribble, two digits, a "
+    "letter) with all ten class probabilities; an empty value for a blank image. Concurrent calls share one "
     "forward pass. A file that is not a readable image fails only its own call, with the reason."
 )
 PREDICT_DESCRIPTION = (
     "Reads a Sketchpad value, a dict with background, layers and composite (any part may be None), exactly as the "
-    "page reads its canvas. Returns the ten class probabilities, the insight panel (HTML: the 28x28 input, the "
+    "page reads its canvas. Returns the label (the digit, or ? when not sure) with all ten class probabilities, "
+    "the insight panel (HTML: the 28x28 input, the "
     "saliency map and both hidden layers) and the device and timing line."
 )
 
 
-def welcome(language: str) -> tuple[None, str, str, str]:
+def welcome(language: str) -> tuple[dict, str, str, str]:
     """The Draw tab before anything is drawn: no label, the friendly prompt, the device, an empty top line."""
     return (
-        None,
+        {},
         placeholder_html(text("draw_prompt", language)),
         f"{READER.device} · —",
         top_reading_html(None, language),
     )
 
 
-def on_page_load(browser_language: str, request: gr.Request) -> tuple[None, str, str, str]:
+def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str, str, str]:
     return welcome(page_language(browser_language, request))
 
 
-def _read(image, language: str) -> tuple[dict | None, str, str, str]:
-    """Image → (label value, insight panel, device and timing line, top line); a blank one gets the prompt."""
+def _read(image, language: str) -> tuple[dict, str, str, str]:
+    """Image → (label value, insight panel, device and timing line, top line); a blank one gets the prompt.
+
+    The label value is ``gr.Label``'s own shape, ``{"label": digit or "?", "confidences": [...]}``, so the events
+    that send it skip Gradio's postprocessing (which would always label the top class).
+    """
     started = time.perf_counter()
     field = mnist_field(ink_map(image)) if image is not None else None
     if field is None:
@@ -57,13 +64,17 @@ def _read(image, language: str) -> tuple[dict | None, str, str, str]:
     reading = network_reading(field)
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
+    if reading.unsure:
+        panel = (
+            f'<p class="nn-unsure" data-testid="unsure-hint">{html.escape(text("unsure_hint", language))}</p>' + panel
+        )
     total_ms = (time.perf_counter() - started) * 1000
     status = (
         f"{reading.device} · {text('status_preprocess', language)} {(prepared - started) * 1000:.1f} ms · "
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"
     )
-    return reading.probabilities, panel, status, top_reading_html(reading.probabilities, language)
+    return label_value(reading.probabilities), panel, status, top_reading_html(reading.probabilities, language)
 
 
 def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str, str]:
@@ -102,8 +113,9 @@ def _field_or_problem(path: str | None) -> np.ndarray | DrawingError | None:
         return error
 
 
-def classify(image: list[Any]) -> tuple[list[dict | str | None]]:
-    """/classify, batched: each image file → the ten class probabilities (``None`` for a blank image); one forward.
+def classify(image: list[Any]) -> tuple[list[dict]]:
+    """/classify, batched: each image file → its label (a digit, or "?" when not sure) and the ten probabilities
+    (``{}`` for a blank image); one forward pass for the batch.
 
     A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason; inside a
     batch of several calls (where raising would fail them all), its answer is the reason as its label.
@@ -111,16 +123,16 @@ def classify(image: list[Any]) -> tuple[list[dict | str | None]]:
     fields = [_field_or_problem(file_path(value)) for value in image]
     if len(fields) == 1 and isinstance(fields[0], DrawingError):
         raise refuse_drawing(fields[0], "en", where="/classify")
-    labels: list[dict | str | None] = [None] * len(fields)
+    labels: list[dict] = [{} for _ in fields]
     for index, field in enumerate(fields):
         if isinstance(field, DrawingError):
             log.info("refused input (/classify, in a batch): %s", field)
-            labels[index] = str(field)
+            labels[index] = {"label": str(field), "confidences": None}
     drawn = [index for index, field in enumerate(fields) if isinstance(field, np.ndarray)]
     if drawn:
         batch = np.stack([fields[index][None] for index in drawn])
         for index, probabilities in zip(drawn, network_probabilities(batch)):
-            labels[index] = dict(zip(CLASS_NAMES, map(float, probabilities)))
+            labels[index] = label_value(probabilities)
     return (labels,)
 
 
@@ -154,11 +166,18 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
 
     read_outputs = [reading, insight, status, top_line]
     page_event = dict(api_visibility="private", show_progress="hidden")
-    language.change(on_page_load, language, read_outputs, **page_event)
+    language.change(on_page_load, language, read_outputs, postprocess=False, **page_event)
+    # postprocess=False: the readings already come in each component's own shape (the Label's with "?", see _read).
     canvas.drawn(
-        read_canvas, [canvas, language], read_outputs, trigger_mode="always_last", concurrency_limit=4, **page_event
+        read_canvas,
+        [canvas, language],
+        read_outputs,
+        trigger_mode="always_last",
+        concurrency_limit=4,
+        postprocess=False,
+        **page_event,
     )
-    upload.change(read_upload, [upload, language], read_outputs, preprocess=False, **page_event)
+    upload.change(read_upload, [upload, language], read_outputs, preprocess=False, postprocess=False, **page_event)
 
     api_drawing.change(
         predict,
@@ -167,6 +186,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         api_name="predict",
         api_description=PREDICT_DESCRIPTION,
         preprocess=False,
+        postprocess=False,
         show_progress="hidden",
         concurrency_limit=4,
     )
@@ -177,6 +197,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         api_name="classify",
         api_description=CLASSIFY_DESCRIPTION,
         preprocess=False,
+        postprocess=False,
         batch=True,
         max_batch_size=64,
     )

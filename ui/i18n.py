@@ -458,11 +458,13 @@ MODEL_TEXTS: dict[str, dict[str, str]] = {
             "? means not sure: this does not look like one digit (a dot, a scribble, two digits, a letter). "
             "The bars still show what the network gives each digit."
         ),
+        "top_reading_unsure": "Not sure (?): at most {digit}, {percent}%",
     },
     "zh-CN": {
         "unsure_hint": (
             "? 表示不确定：这看起来不像一个数字（一个点、乱涂、两个数字或一个字母）。条形仍显示网络给每个数字的概率。"
         ),
+        "top_reading_unsure": "不确定（?）：最多像 {digit}，{percent}%",
     },
 }
 

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from model.inference import Reading
+from model.unsure import is_unsure
 from ui.i18n import text
 
 # A perceptual dark-to-bright ramp (black → indigo → orange → pale yellow), 256 steps, for activations and saliency.
@@ -75,7 +76,8 @@ def top_reading_html(probabilities: dict[str, float] | None, language: str) -> s
         line = html.escape(text("top_reading_none", language))
     else:
         digit, probability = max(probabilities.items(), key=lambda item: item[1])
-        line = html.escape(text("top_reading", language)).format(
+        key = "top_reading_unsure" if is_unsure(probabilities) else "top_reading"
+        line = html.escape(text(key, language)).format(
             digit=f"<strong>{html.escape(digit)}</strong>", percent=round(probability * 100)
         )
     return f'<div class="top-reading" data-testid="top-reading">{line}</div>'
