@@ -108,6 +108,8 @@ MAX_EDITS = 1000
 MAX_TEXT_CHARS = 1_000_000
 #: Largest finite float32; bigger values would silently become inf in the float32 tensor.
 FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+#: Values below this (in size) round to a finite float32, such as 3.4028235e+38, the shortest text for FLOAT32_MAX.
+_FLOAT32_OVERFLOW = (2 - 2**-24) * 2.0**127
 
 #: Kept for callers of the old API; the sentences themselves live in ``ui.i18n.LAB_TEXTS``.
 PITFALL: dict[str, str] = {language: words["lab_pitfall"] for language, words in LAB_TEXTS.items()}
@@ -135,7 +137,7 @@ _LIMITS = {"max": repr(FLOAT32_MAX)}
 def _check_float(value: float, what: tuple[str, dict]) -> float:
     if not math.isfinite(value):
         raise LabInputError("lab_err_nonfinite", what, value=repr(value))
-    if abs(value) > FLOAT32_MAX:
+    if abs(value) >= _FLOAT32_OVERFLOW:
         raise LabInputError("lab_err_float32", what, value=repr(value), **_LIMITS)
     return value
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+import numpy as np
+
 from ui.i18n import LAB_TEXTS, fact_name, text
 
 
@@ -80,8 +82,10 @@ def claims_html(report: dict, language: str) -> str:
 
 
 def cell_text(value: float) -> str:
-    """A z value as its cell shows it (up to 7 significant digits: float32 holds about that many)."""
-    return f"{value:.7g}"
+    """A z value as its cell shows it: the shortest text that reads back as the same float32, so that retyping
+    what a cell shows writes exactly the value it holds."""
+    shown = str(np.float32(value))
+    return shown.removesuffix(".0")
 
 
 def z_editor_value(report: dict | None) -> dict[str, Any]:

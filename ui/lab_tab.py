@@ -33,7 +33,7 @@ from ui.language import page_language
 #: Lines never wrap here, so one fixed height for both keeps every number beside its line, on any screen. The fold
 #: gutter places its arrows by the same estimate, so it is hidden (nothing here needs folding).
 LAB_HEAD = """<style>
-:is(#lab-code, #lab-output, #printed) .cm-foldGutter { display: none; }
+:is(#lab-code, #lab-output, #printed) .cm-foldGutter { display: none !important; }
 :is(#lab-code, #lab-output, #printed) .cm-line { line-height: 18px; }
 :is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
 :is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
