@@ -661,3 +661,17 @@ def test_a_cell_shows_text_that_writes_back_the_same_float32(value: float) -> No
 
     held = torch.tensor(value).item()  # what a float32 z holds
     assert torch.tensor(detach.parse_cell(0, cell_text(held), 1)[1]).item() == held
+
+
+@pytest.mark.gpu
+@needs_cuda
+@pytest.mark.parametrize("mode", ALL_MODES)
+@pytest.mark.parametrize("op", list(REFERENCE_OPS))
+def test_cuda_claims_saved_tensors_and_program(op: str, mode: str) -> None:
+    r = run_experiment("1, 2, 3", op, mode, "cuda", [[0, 100]])
+    claims = {c["id"]: c for c in r["claims"]}
+    assert claims["cpu_never_shares"]["holds"] is True  # on a GPU .detach().cpu() copies
+    assert claims["shares"]["holds"] is (mode not in ("y.detach().cpu()", "y.detach().clone()"))
+    assert [(s["name"], s["of"]) for s in r["saved_tensors"]] == SAVED_BY_OP[op]
+    assert r["backward_predicted_ok"] == r["backward_ok"]
+    assert _run_code(r["code"]) == r["output"]

@@ -163,7 +163,6 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "lab_err_pair": "{what}: expected an [index, value] pair, got {value}",
         "lab_err_choice": "unknown {name} {value}: choose one of {allowed}",
         "lab_err_no_cuda": 'CUDA is not available on this server: use device "cpu"',
-        "lab_err_no_run": "There is no experiment to edit yet: give x valid numbers first.",
         # Why this run went as it did (lab.detach reports the keys and their parameters).
         "lab_why_clone_fresh": (
             ".clone() copies the data into new memory, so z never shares storage with y and an edit to z will not "
@@ -230,8 +229,8 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "lab_why_backward_ok": "Backward still works.",
         # The graph.
         "lab_graph_caption": (
-            "Read from y.grad_fn: each box below the backward node is a tensor it saved ({names}); red when the "
-            "tensor's version moved since it was saved."
+            "Read from y.grad_fn: each box to the right of the backward node is a tensor it saved ({names}); red "
+            "when the tensor's version moved since it was saved."
         ),
         "lab_graph_saved": "saved",
         "lab_graph_now": "now",
@@ -351,7 +350,6 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "lab_err_pair": "{what}：应为 [下标, 值] 对，收到的是 {value}",
         "lab_err_choice": "未知的 {name} {value}：请从 {allowed} 中选一个",
         "lab_err_no_cuda": '这台服务器没有可用的 CUDA：请使用 device "cpu"',
-        "lab_err_no_run": "还没有可以修改的实验：请先给 x 填入有效的数。",
         "lab_why_clone_fresh": ".clone() 把数据复制到新的内存，所以 z 从不与 y 共享存储，修改 z 不会影响 y。",
         "lab_why_cpu_copy_fresh": (
             "y 在 GPU（{device}）上，所以 .cpu() 会把它复制到主机内存：z 是独立的张量，修改 z 不会影响 y。"
@@ -403,7 +401,7 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         ),
         "lab_why_backward_ok": "反向传播仍然成功。",
         "lab_graph_caption": (
-            "读自 y.grad_fn：反向节点下方的每个框是它保存的一个张量（{names}）；保存后版本变了就标红。"
+            "读自 y.grad_fn：反向节点右侧的每个框是它保存的一个张量（{names}）；保存后版本变了就标红。"
         ),
         "lab_graph_saved": "保存时",
         "lab_graph_now": "现在",

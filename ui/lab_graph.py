@@ -9,7 +9,7 @@ from ui.i18n import LAB_TEXTS
 
 WIDTH = 470
 BOX_W, BOX_H = 190, 50
-SAVED_H = 62
+SAVED_H = 64
 LEFT, RIGHT = 10, WIDTH - 10 - BOX_W
 RED, RED_FILL = "#c62828", "#fdecea"
 BLUE, BLUE_FILL = "#3949ab", "#eef0fb"
@@ -18,7 +18,7 @@ GREY, GREY_FILL = "#5f6b7a", "#f4f6f8"
 
 def _box(x: int, y: int, h: int, title: str, lines: list[str], stroke: str, fill: str, attrs: str = "") -> str:
     rows = "".join(
-        f'<text x="{x + 10}" y="{y + 38 + 15 * n}" class="lg-sub">{escape(line)}</text>' for n, line in enumerate(lines)
+        f'<text x="{x + 10}" y="{y + 39 + 16 * n}" class="lg-sub">{escape(line)}</text>' for n, line in enumerate(lines)
     )
     return (
         f"<g {attrs}>"
@@ -62,7 +62,7 @@ def graph_svg(report: dict, language: str) -> str:
         link, link_colour, dashed = words["lab_graph_copy"], GREY, True
     z_lines = [f"_version {report['z_version']}", f"requires_grad={report['z_requires_grad']}", link]
     z_fill, z_stroke = (BLUE_FILL, BLUE) if report["shares_storage"] else (GREY_FILL, GREY)
-    parts.append(_box(RIGHT, z_y, BOX_H + 30, "z", z_lines, z_stroke, z_fill, 'data-node="z"'))
+    parts.append(_box(RIGHT, z_y, BOX_H + 32, "z", z_lines, z_stroke, z_fill, 'data-node="z"'))
     dash = ' stroke-dasharray="5 4"' if dashed else ""
     link_kind = "shares" if report["shares_storage"] else "copy"
     mid_y = y_y + BOX_H / 2
@@ -102,7 +102,7 @@ def graph_svg(report: dict, language: str) -> str:
 GRAPH_CSS = """
 .lab-graph { margin: 0; }
 .lab-graph svg { width: 100%; max-width: 560px; height: auto; display: block; }
-.lab-graph .lg-title { font: 600 15px ui-monospace, SFMono-Regular, Menlo, monospace; }
-.lab-graph .lg-sub { font: 12.5px system-ui, sans-serif; fill: #334; }
+.lab-graph .lg-title { font: 600 16px ui-monospace, SFMono-Regular, Menlo, monospace; }
+.lab-graph .lg-sub { font: 13.5px system-ui, sans-serif; fill: #334; }
 .lab-graph figcaption { font-size: 13px; color: var(--body-text-color-subdued); margin-top: 4px; }
 """
