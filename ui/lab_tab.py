@@ -55,9 +55,9 @@ document.addEventListener('keydown', event => {
 </script>"""
 
 
-def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any) -> dict:
+def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str | None = None) -> dict:
     """One lab run on fresh tensors; cuda through compute (ZeroGPU lends it per call; refused with the reason)."""
-    return compute.run_lab(x, op, mode, device, edits)
+    return compute.run_lab(x, op, mode, device, edits, language)
 
 
 def detach(
@@ -119,7 +119,7 @@ def lab_start(
         return (gr.skip(),) * 10  # e.g. the x box lost focus without a change
     language = page_language(browser_language, request)
     try:
-        report = run_lab(x, op, mode, device, [])
+        report = run_lab(x, op, mode, device, [], language)
     except lab.LabInputError as error:
         if experiment is not None and experiment.get("refused") == inputs:
             return (gr.skip(),) * 10  # already refused: say it once
@@ -153,7 +153,7 @@ def lab_edit(
     inputs = [x, op, mode, device]
     if not experiment or experiment["inputs"] != inputs or experiment.get("refused") is not None:
         try:
-            run_lab(*inputs, [])
+            run_lab(*inputs, [], language)
         except lab.LabInputError as error:
             raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
         experiment = {"inputs": inputs, "edits": []}
@@ -161,7 +161,7 @@ def lab_edit(
     try:
         write = lab.parse_cell(pending.get("index"), pending.get("text"), len(lab.parse_x(x)))
         edits = [*experiment["edits"], list(write)]
-        report = run_lab(*inputs, edits)
+        report = run_lab(*inputs, edits, language)
     except lab.LabInputError as error:
         raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
     return {"inputs": inputs, "edits": edits}, z_editor_value(report), *_views(report, language)
@@ -171,7 +171,7 @@ def lab_reset(browser_language: str, request: gr.Request) -> tuple:
     """Reset: the default inputs and a fresh experiment with no writes."""
     language = page_language(browser_language, request)
     inputs = [lab.DEFAULT_X, lab.DEFAULT_OP, lab.DEFAULT_MODE, "cpu"]
-    report = run_lab(*inputs, [])
+    report = run_lab(*inputs, [], language)
     return *inputs, {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
 
 
