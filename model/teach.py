@@ -218,13 +218,44 @@ class Teacher:
         digit = int(digit)
         head = head or self.start
         generator = torch.Generator().manual_seed(int(seed) if seed is not None else int(time.time_ns() % 2**62))
+        taught = (np.clip(field, 0, 1) * 255).round().astype(np.uint8)
+        earlier = ~(head.lesson_fields == taught).all(axis=(1, 2))  # the same drawing taught again: the new label only
 
         started = self._timestamp()
+        weight, bias, probabilities, losses, batch, prepared = self._train(head, field, digit, earlier, generator)
+        finished = self._timestamp()
+        # The new layer's arrays are made here, after the batch's tensors are freed: made while those were alive,
+        # each kept layer pinned the heap above them and the process grew by ~1 MB per session (glibc).
+        weight, bias = np.array(weight.cpu().numpy(), copy=True), np.array(bias.cpu().numpy(), copy=True)
+        keep = self.lessons_kept
+        lesson_fields = np.concatenate([head.lesson_fields[earlier], taught[None]])[-keep:] if keep else taught[:0]
+        lesson_labels = np.concatenate([head.lesson_labels[earlier], [digit]])[-keep:] if keep else np.zeros(0)
+        new_head = PersonalHead(weight, bias, lesson_fields, lesson_labels.astype(np.int64), head.lessons + 1)
+        report = TeachingReport(
+            digit=digit,
+            before=[float(p) for p in probabilities[0]],
+            after=[float(p) for p in probabilities[1]],
+            loss=[float(value) for value in losses],
+            steps=self.steps,
+            ms=(finished - started) * 1000,
+            prepare_ms=(prepared - started) * 1000,
+            steps_ms=(finished - prepared) * 1000,
+            device=str(self.device),
+            lessons=new_head.lessons,
+            batch=batch,
+        )
+        return new_head, report
+
+    def _train(self, head: PersonalHead, field: np.ndarray, digit: int, earlier: np.ndarray, generator):
+        """The batch (drawing, warps, the visitor's ``earlier`` drawings, replay) and the steps, on the device.
+
+        Returns the trained weight and bias (tensors), the drawing's probabilities before and after (2×10), the
+        losses, the batch size and when the batch was ready; every other tensor is freed on return.
+        """
         drawing = torch.from_numpy(np.clip(field, 0, 1)).to(self.device)[None, None]
-        again = (head.lesson_fields == (np.clip(field, 0, 1) * 255).round().astype(np.uint8)).all(axis=(1, 2))
-        earlier = torch.from_numpy(head.lesson_fields[~again]).to(self.device).float().unsqueeze(1) / 255
+        lessons = torch.from_numpy(head.lesson_fields[earlier]).to(self.device).float().unsqueeze(1) / 255
         picks = torch.randint(len(self.replay_labels), (self.replay_batch,), generator=generator)
-        ours = torch.cat([drawing, earlier])  # this drawing first: its features give "before" and "after"
+        ours = torch.cat([drawing, lessons])  # this drawing first: its features give "before" and "after"
         if self.neighbours:  # for each of the visitor's drawings, the replay digits of each class most like it
             with torch.no_grad():
                 distances = torch.cdist(self.body(normalise(ours)), self.replay_features()).cpu()
@@ -235,7 +266,7 @@ class Teacher:
             picks = torch.cat([picks, torch.cat(nearest).unique()])
         replay = self.replay_images[picks].to(self.device).float().unsqueeze(1) / 255
         x = normalise(torch.cat([ours, warp(ours, self.warps, generator), replay]))
-        ours_labels = torch.cat([torch.tensor([digit]), torch.from_numpy(head.lesson_labels[~again])])
+        ours_labels = torch.cat([torch.tensor([digit]), torch.from_numpy(head.lesson_labels[earlier])])
         y = torch.cat([ours_labels, ours_labels.repeat_interleave(self.warps), self.replay_labels[picks]])
         y = y.to(self.device)
         linear = nn.Linear(512, NUM_CLASSES, device=self.device)
@@ -250,30 +281,8 @@ class Teacher:
             losses = train_head(self.body, linear, x, y, self.steps, self.lr)
         with torch.no_grad():
             after = torch.softmax(linear(features), dim=1)[0]
-            weight, bias = linear.weight.cpu().numpy().copy(), linear.bias.cpu().numpy().copy()
             probabilities = torch.stack([before, after]).cpu().numpy()
-        finished = self._timestamp()
-
-        taught = (np.clip(field, 0, 1) * 255).round().astype(np.uint8)
-        other = ~(head.lesson_fields == taught).all(axis=(1, 2))  # the same drawing taught again: only the new label
-        keep = self.lessons_kept
-        lesson_fields = np.concatenate([head.lesson_fields[other], taught[None]])[-keep:] if keep else taught[:0]
-        lesson_labels = np.concatenate([head.lesson_labels[other], [digit]])[-keep:] if keep else np.zeros(0, np.int64)
-        new_head = PersonalHead(weight, bias, lesson_fields, lesson_labels.astype(np.int64), head.lessons + 1)
-        report = TeachingReport(
-            digit=digit,
-            before=[float(p) for p in probabilities[0]],
-            after=[float(p) for p in probabilities[1]],
-            loss=[float(value) for value in losses],
-            steps=self.steps,
-            ms=(finished - started) * 1000,
-            prepare_ms=(prepared - started) * 1000,
-            steps_ms=(finished - prepared) * 1000,
-            device=str(self.device),
-            lessons=new_head.lessons,
-            batch=int(x.shape[0]),
-        )
-        return new_head, report
+        return linear.weight.detach(), linear.bias.detach(), probabilities, losses, int(x.shape[0]), prepared
 
     @torch.inference_mode()
     def features(self, fields: np.ndarray | Tensor) -> np.ndarray:
@@ -285,50 +294,98 @@ class Teacher:
 class SessionStore:
     """One personal head per session id, at most ``capacity`` of them; the least recently used goes first.
 
-    Thread-safe (Gradio runs handlers in threads). Heads are immutable, so a reader never sees half an update.
+    The heads live in preallocated slabs (one row per session, ``capacity`` rows reserved, pages resident only once
+    written), not in arrays of their own: thousands of small long-lived arrays made between the teaching's large
+    temporary tensors fragment the C heap, and the process then grew by up to ~1 MB per session. :meth:`get` gives a
+    copy, so a reader never sees a row being rewritten. Thread-safe (Gradio runs handlers in threads).
     """
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, lessons_kept: int = LESSONS_KEPT) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
-        self.capacity = capacity
-        self._heads: OrderedDict[str, PersonalHead] = OrderedDict()
+        self.capacity = capacity  # may be lowered later (never above the rows reserved here)
+        self.lessons_kept = lessons_kept
+        self._rows: OrderedDict[str, int] = OrderedDict()  # session → row, least recently used first
+        self._free = list(range(capacity - 1, -1, -1))  # a stack: freed rows are reused first
+        self._weights = np.zeros((capacity, NUM_CLASSES, 512), np.float32)
+        self._biases = np.zeros((capacity, NUM_CLASSES), np.float32)
+        self._lesson_fields = np.zeros((capacity, lessons_kept, INPUT_SIDE, INPUT_SIDE), np.uint8)
+        self._lesson_labels = np.zeros((capacity, lessons_kept), np.int64)
+        self._counts = np.zeros((capacity, 2), np.int64)  # lessons kept, lessons given
         self._lock = threading.Lock()
         self.evicted = 0
 
     def get(self, session: str | None) -> PersonalHead | None:
-        """The session's head (and mark it recently used), or ``None`` if it has not taught or was dropped."""
+        """A copy of the session's head (and mark it recently used), or ``None`` if it has not taught or was
+        dropped."""
         if not session:
             return None
         with self._lock:
-            head = self._heads.get(session)
-            if head is not None:
-                self._heads.move_to_end(session)
-            return head
+            row = self._rows.get(session)
+            if row is None:
+                return None
+            self._rows.move_to_end(session)
+            kept, given = (int(n) for n in self._counts[row])
+            return PersonalHead(
+                self._weights[row].copy(),
+                self._biases[row].copy(),
+                self._lesson_fields[row, :kept].copy(),
+                self._lesson_labels[row, :kept].copy(),
+                given,
+            )
 
     def put(self, session: str, head: PersonalHead) -> None:
+        """Keep ``head`` as the session's (a copy of its numbers), dropping the least recently used beyond the cap."""
         if not session:
             raise ValueError("a personal head needs a session id")
+        kept = len(head.lesson_labels)
+        if kept > self.lessons_kept:
+            raise ValueError(f"a head with {kept} drawings; this store keeps at most {self.lessons_kept}")
         with self._lock:
-            self._heads[session] = head
-            self._heads.move_to_end(session)
-            while len(self._heads) > self.capacity:
-                self._heads.popitem(last=False)
-                self.evicted += 1
+            row = self._rows.get(session)
+            if row is None:
+                while len(self._rows) >= self.capacity or not self._free:
+                    self._free.append(self._rows.popitem(last=False)[1])
+                    self.evicted += 1
+                row = self._free.pop()
+                self._rows[session] = row
+            self._rows.move_to_end(session)
+            self._weights[row] = head.weight
+            self._biases[row] = head.bias
+            self._lesson_fields[row, :kept] = head.lesson_fields
+            self._lesson_labels[row, :kept] = head.lesson_labels
+            self._counts[row] = kept, head.lessons
 
     def forget(self, session: str | None) -> bool:
         """Drop the session's head; ``True`` if there was one."""
         with self._lock:
-            return self._heads.pop(session, None) is not None if session else False
+            row = self._rows.pop(session, None) if session else None
+            if row is None:
+                return False
+            self._free.append(row)
+            return True
+
+    def sessions(self) -> list[str]:
+        """The sessions with a head, least recently used first."""
+        with self._lock:
+            return list(self._rows)
 
     def __len__(self) -> int:
-        return len(self._heads)
+        return len(self._rows)
 
     def __contains__(self, session: object) -> bool:
-        return session in self._heads
+        return session in self._rows
 
     @property
     def nbytes(self) -> int:
-        """The heads' arrays, in bytes (the dict and the small Python objects come on top)."""
+        """The bytes the kept heads hold (weights, biases, kept drawings and labels)."""
         with self._lock:
-            return sum(head.nbytes for head in self._heads.values())
+            rows = list(self._rows.values())
+            drawings = int(self._counts[rows, 0].sum()) if rows else 0
+        return len(rows) * (NUM_CLASSES * 512 + NUM_CLASSES) * 4 + drawings * (INPUT_SIDE * INPUT_SIDE + 8)
+
+    @property
+    def reserved_bytes(self) -> int:
+        """The slabs' size: what a full store holds at most (resident only as rows are written)."""
+        slabs = (self._weights, self._biases, self._lesson_fields, self._lesson_labels, self._counts)
+        return sum(slab.nbytes for slab in slabs)

@@ -220,6 +220,24 @@ def test_the_store_holds_1000_sessions_in_about_20_MB_and_stays_within_its_cap()
     assert store.nbytes == 1000 * head.nbytes and 20_000_000 <= store.nbytes <= 21_000_000
 
 
+def test_the_store_keeps_copies_of_the_numbers(teacher, slice_fields):
+    store = SessionStore(capacity=2)
+    head, _ = teacher.teach(None, slice_fields[0][0], 7, seed=0)
+    store.put("a", head)
+    kept = store.get("a")
+    assert np.array_equal(kept.weight, head.weight) and np.array_equal(kept.lesson_fields, head.lesson_fields)
+    assert kept.lesson_labels.tolist() == [7] and kept.lessons == 1
+    kept.weight[:] = 0
+    assert np.array_equal(store.get("a").weight, head.weight)
+    store.put("b", head)
+    store.forget("a")
+    store.put("c", _head(2))  # reuses a's row
+    assert store.get("c").weight[0, 0] == 2 and np.array_equal(store.get("b").weight, head.weight)
+    too_many = PersonalHead(head.weight, head.bias, np.zeros((9, 28, 28), np.uint8), np.zeros(9, np.int64), 9)
+    with pytest.raises(ValueError, match="at most 8"):
+        store.put("d", too_many)
+
+
 def test_the_store_is_safe_across_threads():
     store = SessionStore(capacity=50)
 
