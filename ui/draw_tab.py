@@ -13,6 +13,7 @@ import numpy as np
 from compute import READER, network_probabilities, network_reading
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
 from model.unsure import label_value
+from ui import teach_panel
 from ui.canvas import DrawingCanvas, example_urls
 from ui.errors import log, refuse_drawing
 from ui.i18n import TEXTS, canvas_texts, text
@@ -32,26 +33,31 @@ PREDICT_DESCRIPTION = (
     "Reads a Sketchpad value, a dict with background, layers and composite (any part may be None), exactly as the "
     "page reads its canvas. Returns the label (the digit, or ? when not sure) with all ten class probabilities, "
     "the insight panel (HTML: the 28x28 input, the "
-    "saliency map and both hidden layers) and the device and timing line."
+    "saliency map and both hidden layers) and the device and timing line. Once this session has taught its own "
+    "copy of the last layer (/teach), the label comes from that copy; /forget drops it."
 )
 
 
-def welcome(language: str) -> tuple[dict, str, str, str]:
-    """The Draw tab before anything is drawn: no label, the friendly prompt, the device, an empty top line."""
+def welcome(language: str) -> tuple[dict, str, str, str, dict]:
+    """The Draw tab before anything is drawn: no label, the friendly prompt, the device, an empty top line (and the
+    shared model's label, shown beside a visitor's own after teaching, hidden)."""
     return (
         {},
         placeholder_html(text("draw_prompt", language)),
         f"{READER.device} · —",
         top_reading_html(None, language),
+        gr.update(value={}, visible=False),
     )
 
 
-def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str, str, str]:
+def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str, str, str, dict]:
     return welcome(page_language(browser_language, request))
 
 
-def _read(image, language: str) -> tuple[dict, str, str, str]:
-    """Image → (label value, insight panel, device and timing line, top line); a blank one gets the prompt.
+def _read(image, language: str, session: str | None) -> tuple[dict, str, str, str, dict]:
+    """Image → (label value, insight panel, device and timing line, top line, the shared model's label); a blank one
+    gets the prompt. Once the session has taught (teach_panel), the label is its own model's reading, with the shared
+    model's beside it.
 
     The label value is ``gr.Label``'s own shape, ``{"label": digit or "?", "confidences": [...]}``, so the events
     that send it skip Gradio's postprocessing (which would always label the top class).
@@ -74,14 +80,15 @@ def _read(image, language: str) -> tuple[dict, str, str, str]:
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"
     )
-    return label_value(reading.probabilities), panel, status, top_reading_html(reading.probabilities, language)
+    shown, shared = teach_panel.readings(session, reading)
+    return label_value(shown), panel, status, top_reading_html(shown, language), shared
 
 
 def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str, str]:
     """The Draw tab's live reading: the canvas sends a PNG data URL after each stroke."""
     language = page_language(browser_language, request)
     try:
-        return _read(decode_data_url(png), language)
+        return _read(decode_data_url(png), language, request.session_hash)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="canvas") from error
 
@@ -91,7 +98,7 @@ def read_upload(upload: Any, browser_language: str, request: gr.Request) -> tupl
     language = page_language(browser_language, request)
     path = file_path(upload)
     try:
-        return _read(open_image(path) if path is not None else None, language)
+        return _read(open_image(path) if path is not None else None, language, request.session_hash)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="upload") from error
 
@@ -100,7 +107,7 @@ def predict(drawing: Any, request: gr.Request) -> tuple[dict | None, str, str]:
     """/predict: a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) read as a digit."""
     language = page_language(None, request)
     try:
-        return _read(drawing_to_image(drawing), language)[:3]
+        return _read(drawing_to_image(drawing), language, request.session_hash)[:3]
     except DrawingError as error:
         raise refuse_drawing(error, language, where="/predict") from error
 
@@ -149,7 +156,10 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
             top_line = gr.HTML(top_reading_html(None, "en"), elem_id="top-reading", padding=False)
             canvas = DrawingCanvas(canvas_texts(), example_urls(ROOT / "assets" / "examples"))
         with gr.Column(scale=1, min_width=300):
-            reading = gr.Label(label=I18N("reading"), num_top_classes=10, elem_id="reading")
+            with gr.Row():
+                reading = gr.Label(label=I18N("reading"), num_top_classes=10, elem_id="reading", scale=2)
+                shared_reading = teach_panel.shared_reading_label(I18N)
+            teaching = teach_panel.render(I18N, shared_reading)
             gr.Markdown(I18N("insight_heading"))
             insight = gr.HTML(placeholder_html(TEXTS["en"]["draw_prompt"]), elem_id="insight")
             status = gr.Markdown(f"{READER.device} · —", elem_id="status")
@@ -164,7 +174,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     api_insight = gr.HTML(label="insight panel", visible=False)
     api_status = gr.Textbox(label="device and timing", visible=False)
 
-    read_outputs = [reading, insight, status, top_line]
+    read_outputs = [reading, insight, status, top_line, shared_reading]
     page_event = dict(api_visibility="private", show_progress="hidden")
     language.change(on_page_load, language, read_outputs, postprocess=False, **page_event)
     # postprocess=False: the readings already come in each component's own shape (the Label's with "?", see _read).
@@ -178,6 +188,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         **page_event,
     )
     upload.change(read_upload, [upload, language], read_outputs, preprocess=False, postprocess=False, **page_event)
+    teach_panel.wire(teaching, language, canvas, reading, read_canvas, [canvas, language], read_outputs)
 
     api_drawing.change(
         predict,

@@ -32,6 +32,7 @@ from model.teach import (
     SessionStore,
     Teacher,
 )
+from model.unsure import label_value
 from ui.errors import refuse, refuse_drawing
 from ui.i18n import text
 from ui.language import page_language
@@ -120,15 +121,15 @@ def personal_reading(session: str | None, reading: Reading) -> dict[str, float] 
 
 
 def readings(session: str | None, reading: Reading) -> tuple[dict[str, float], Any]:
-    """For the Draw tab: (the reading to show, the update of the shared model's label beside it).
+    """For the Draw tab: (the probabilities to show, the update of the shared model's label beside it).
 
     Before any teaching: the shared reading, and the shared label hidden. After: the visitor's own reading, with
-    the shared model's reading beside it.
+    the shared model's reading beside it (its value in the Label's own shape, for events without postprocessing).
     """
     own = personal_reading(session, reading)
     if own is None:
-        return reading.probabilities, gr.Label(value=None, visible=False)
-    return own, gr.Label(value=reading.probabilities, visible=True)
+        return reading.probabilities, gr.update(value={}, visible=False)
+    return own, gr.update(value=label_value(reading.probabilities), visible=True)
 
 
 # --- the report panel ---------------------------------------------------------------------------------------------
@@ -291,7 +292,7 @@ def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, A
     STORE.forget(request.session_hash)
     language = page_language(browser_language, request)
     title = gr.update(label=text("reading", language))
-    return forgotten_html(language), gr.Button(visible=False), gr.Label(value=None, visible=False), title
+    return forgotten_html(language), gr.Button(visible=False), gr.update(value={}, visible=False), title
 
 
 def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
@@ -387,8 +388,9 @@ def wire(
     """The panel's events, /teach and /forget, and the session's end.
 
     ``reading`` is the Draw tab's reading label (its title says whose model reads); ``reread`` (with its inputs and
-    outputs) is the Draw tab's own reading of the canvas: it runs after each
-    teaching and forgetting, so the reading shown comes from the right model.
+    outputs) is the Draw tab's own reading of the canvas: it runs after each teaching and forgetting, so the reading
+    shown comes from the right model. Like the Draw tab's own events, it runs without postprocessing (its values
+    come in the components' own shapes).
     """
     page_event = dict(api_visibility="private", show_progress="hidden")
     for button in panel.digits:
@@ -398,10 +400,10 @@ def wire(
             [panel.report, panel.forget, reading],
             concurrency_limit=4,
             **page_event,
-        ).success(reread, reread_inputs, reread_outputs, **page_event)
+        ).success(reread, reread_inputs, reread_outputs, postprocess=False, **page_event)
     panel.forget.click(
         forget_from_page, language, [panel.report, panel.forget, panel.shared_reading, reading], **page_event
-    ).then(reread, reread_inputs, reread_outputs, **page_event)
+    ).then(reread, reread_inputs, reread_outputs, postprocess=False, **page_event)
     panel.api_digit.change(
         teach_api,
         [panel.api_file, panel.api_digit],

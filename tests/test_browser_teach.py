@@ -1,0 +1,214 @@
+"""Teaching in a real Chromium: correct a misread drawing, see the reading change, see it stay yours, then forget.
+
+The app runs in this process (so the tests can see its session store) with the model on the CPU. Screenshots go to
+``$SCREENSHOT_DIR`` (default ``artifacts/screenshots``). Needs Debian's Chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.browser_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CLEAR,
+    POINTER_LOG_SCRIPT,
+    READ_TIMEOUT_MS,
+    ROOT,
+    TOAST,
+    TOP_LABEL,
+    describe_reading,
+    expect_empty_reading,
+    mouse_stroke,
+    open_app,
+    screenshot,
+    settle,
+)
+
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 1000}
+REPORT = '[data-testid="teach-report"]'
+SHARED_TOP = '#shared-reading [data-testid="label-output-value"]'
+TIME_PATTERN = re.compile(r"^\d+(\.\d+)? ms on cpu: preprocessing \d+(\.\d+)? ms · .* · 10 steps \d+(\.\d+)? ms · ")
+
+
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, count: int = 14) -> list:
+    angles = [math.radians(start + (end - start) * i / (count - 1)) for i in range(count)]
+    return [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles]
+
+
+def mirrored_three(dx: float = 0.0, dy: float = 0.0, scale: float = 1.0) -> list:
+    """A child's mirrored 3 ("Ɛ"), one stroke, in canvas fractions: the shared model reads it as another digit."""
+    top = _arc(0.55 + dx, 0.33 + dy, 0.2 * scale, 0.16 * scale, -30, -270)
+    bottom = _arc(0.55 + dx, 0.33 + dy + 0.33 * scale, 0.22 * scale, 0.18 * scale, -90, -330)
+    return [top + bottom]
+
+
+def draw_strokes(page: Page, strokes: list) -> None:
+    for stroke in strokes:
+        mouse_stroke(page, stroke)
+
+
+def settled_reading(page: Page) -> str:
+    """The top class once the live readings have stopped arriving."""
+    expect(page.locator(TOP_LABEL)).to_be_visible(timeout=READ_TIMEOUT_MS)
+    settle(page.locator("#status"))
+    return page.locator(TOP_LABEL).inner_text().strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    os.environ.setdefault("MNIST_DEVICE", "cpu")
+    import app
+
+    _, url, _ = app.demo.launch(
+        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
+    )
+    yield url
+    app.demo.close()
+
+
+@pytest.fixture(scope="module")
+def store():
+    from ui import teach_panel
+
+    return teach_panel.STORE
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    context.add_init_script(POINTER_LOG_SCRIPT)
+    yield context
+    context.close()
+
+
+def new_page(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    open_app(page, url)
+    return page
+
+
+def test_correct_a_misread_drawing_see_it_change_for_you_only_then_forget(
+    browser: Browser, context: BrowserContext, app_url: str, store, shots: Path
+) -> None:
+    page = new_page(context, app_url)
+    draw_strokes(page, mirrored_three())
+    shared = settled_reading(page)
+    assert shared != "3", f"precondition: the shared model misreads the mirrored 3; {describe_reading(page)}"
+    expect(page.locator("#shared-reading")).to_be_hidden()
+    expect(page.locator("#teach-forget")).to_be_hidden()
+
+    page.locator("#teach-3").click()
+    report = page.locator(REPORT)
+    expect(report).to_be_visible(timeout=20_000)
+    expect(page.locator(TOP_LABEL)).to_have_text("3", timeout=READ_TIMEOUT_MS)
+    expect(page.locator("#reading")).to_contain_text("Your model")
+    expect(page.locator(SHARED_TOP)).to_have_text(shared)  # the shared model's reading, beside the visitor's
+    summary = report.locator('[data-testid="teach-summary"]').inner_text()
+    assert f"this drawing is a 3. Your model read it as {shared}" in summary and "reads 3" in summary
+    expect(report.locator('[data-testid="teach-bars"] rect')).to_have_count(20)
+    assert report.locator('[data-testid="teach-loss"] polyline').get_attribute("points").count(",") == 10
+    assert TIME_PATTERN.match(report.locator('[data-testid="teach-time"]').inner_text())
+    expect(report.locator('[data-testid="detach-line"]')).to_have_text(re.compile(r"features = body\(x\)\.detach\(\)"))
+    screenshot(page, shots, "teach.png")
+
+    # A new drawing in the same style, a little smaller and to the side: the visitor's model reads it too.
+    page.locator(CLEAR).click()
+    expect_empty_reading(page)
+    draw_strokes(page, mirrored_three(dx=-0.06, dy=0.02, scale=0.9))
+    assert settled_reading(page) == "3", describe_reading(page)
+
+    # Another visitor (another browser, another session) still gets the shared model.
+    with browser.new_context(viewport=DESKTOP, locale="en-US") as other_context:
+        other = new_page(other_context, app_url)
+        draw_strokes(other, mirrored_three())
+        assert settled_reading(other) == shared
+        expect(other.locator("#shared-reading")).to_be_hidden()
+
+    page.locator("#teach-forget").click()
+    expect(page.locator('[data-testid="teach-forgotten"]')).to_be_visible(timeout=10_000)
+    expect(page.locator("#shared-reading")).to_be_hidden()
+    expect(page.locator("#teach-forget")).to_be_hidden()
+    expect(page.locator("#reading")).to_contain_text("What the network reads")
+    assert settled_reading(page) != "3"
+
+
+def test_the_code_links_to_the_detach_lab(context: BrowserContext, app_url: str) -> None:
+    page = new_page(context, app_url)
+    draw_strokes(page, mirrored_three())
+    settled_reading(page)
+    page.locator("#teach-3").click()
+    page.locator('[data-testid="lab-link"]').click()
+    expect(page.locator('[role="tab"][aria-selected="true"]')).to_have_text("detach() lab")
+
+
+def test_teaching_a_blank_canvas_is_refused_and_nothing_is_learned(
+    context: BrowserContext, app_url: str, store
+) -> None:
+    page = new_page(context, app_url)
+    sessions = len(store)
+    page.locator("#teach-4").click()
+    expect(page.locator(TOAST)).to_contain_text("nothing to teach", timeout=10_000)
+    expect(page.locator(REPORT)).to_have_count(0)
+    assert len(store) == sessions
+
+
+def test_closing_the_page_frees_its_layer(context: BrowserContext, app_url: str, store) -> None:
+    page = new_page(context, app_url)
+    draw_strokes(page, mirrored_three())
+    settled_reading(page)
+    before = set(store.sessions())
+    page.locator("#teach-3").click()
+    expect(page.locator(REPORT)).to_be_visible(timeout=20_000)
+    (session,) = set(store.sessions()) - before
+    page.close()
+    deadline = time.monotonic() + 10
+    while session in store and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert session not in store
+
+
+def test_chinese_page_teaches_in_chinese(browser: Browser, app_url: str) -> None:
+    with browser.new_context(viewport=DESKTOP, locale="zh-CN") as context:
+        page = new_page(context, app_url)
+        draw_strokes(page, mirrored_three())
+        settled_reading(page)
+        page.locator("#teach-3").click()
+        expect(page.locator('[data-testid="teach-summary"]')).to_contain_text("已教：这幅画是 3", timeout=20_000)
+        expect(page.locator("#reading")).to_contain_text("你的模型")
+        expect(page.locator("#teach-forget")).to_have_text("忘掉我的教学")

@@ -1,0 +1,204 @@
+"""Teaching through the real server and the real gradio_client: /teach, /forget, and /predict per session.
+
+The app runs in this process (as in test_api.py) so the tests can also look at the server's session store.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AppError
+from PIL import Image
+
+from model.evaluate_teaching import STYLES, draw_style
+
+DATA = Path(__file__).parent / "data" / "mnist_test_2000.npz"
+REPORT_KEYS = {"before", "after", "loss", "steps", "ms", "device"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    import app
+
+    _, url, _ = app.demo.launch(
+        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
+    )
+    yield url
+    app.demo.close()
+
+
+@pytest.fixture(scope="module")
+def store():
+    from ui import teach_panel
+
+    return teach_panel.STORE
+
+
+@pytest.fixture
+def client(server_url) -> Client:
+    """A fresh visitor: one Client is one session."""
+    return Client(server_url, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, str]:
+    """A 3 from the MNIST test slice that the shared model reads as 3, a mirrored 3, a blank image, a text file."""
+    folder = tmp_path_factory.mktemp("teach")
+    with np.load(DATA) as data:
+        images, labels = data["images"], data["labels"]
+    paths = {}
+    three = images[np.flatnonzero(labels == 3)[0]]
+    Image.fromarray(255 - three).save(paths.setdefault("three", str(folder / "three.png")))
+    mirrored = draw_style(STYLES["mirrored 3"][1], np.random.default_rng(1))
+    mirrored.save(paths.setdefault("mirrored three", str(folder / "mirrored_three.png")))
+    Image.new("RGB", (200, 200), "white").save(paths.setdefault("blank", str(folder / "blank.png")))
+    (folder / "notes.png").write_text("not an image")
+    paths["not an image"] = str(folder / "notes.png")
+    return paths
+
+
+def sketch(path: str) -> dict:
+    return {"background": None, "layers": [], "composite": handle_file(path)}
+
+
+def read(client: Client, path: str) -> str:
+    """The top class /predict gives this client (its own model once it has taught)."""
+    return client.predict(sketch(path), api_name="/predict")[0]["label"]
+
+
+def classify(client: Client, path: str) -> str:
+    return client.predict(handle_file(path), api_name="/classify")["label"]
+
+
+def teach(client: Client, path: str, digit) -> dict:
+    return client.predict(image=handle_file(path), digit=digit, api_name="/teach")
+
+
+def test_the_api_lists_teach_and_forget(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert [p["parameter_name"] for p in endpoints["/teach"]["parameters"]] == ["image", "digit"]
+    assert endpoints["/forget"]["parameters"] == []
+    assert {"/predict", "/classify"} <= set(endpoints)
+
+
+def test_teach_returns_the_report_and_the_drawing_reads_as_taught(client, files, store):
+    assert read(client, files["three"]) == "3"
+    report = teach(client, files["three"], 8)
+
+    assert set(report) >= REPORT_KEYS
+    assert len(report["before"]) == len(report["after"]) == 10
+    assert sum(report["before"]) == pytest.approx(1, abs=1e-4) and sum(report["after"]) == pytest.approx(1, abs=1e-4)
+    assert int(np.argmax(report["before"])) == 3 and int(np.argmax(report["after"])) == 8
+    assert report["steps"] == len(report["loss"]) > 1 and report["loss"][-1] < report["loss"][0]
+    assert report["device"].startswith("cpu") and 0 < report["ms"] <= report["server_ms"]
+    assert report["digit"] == 8 and report["lessons"] == 1
+    assert read(client, files["three"]) == "8"
+    assert classify(client, files["three"]) == "3"  # /classify stays on the shared model
+    assert store.get(client.session_hash) is not None
+
+
+def test_teaching_follows_only_its_own_session(server_url, files):
+    teacher, bystander = Client(server_url, verbose=False), Client(server_url, verbose=False)
+    teach(teacher, files["three"], 8)
+    assert read(teacher, files["three"]) == "8"
+    assert read(bystander, files["three"]) == "3"
+
+
+def test_a_misread_style_is_learned_and_forget_returns_to_the_shared_model(client, files, store):
+    shared = read(client, files["mirrored three"])
+    assert shared != "3", "precondition: the shared model misreads the mirrored 3"
+    teach(client, files["mirrored three"], 3)
+    assert read(client, files["mirrored three"]) == "3"
+
+    assert client.predict(api_name="/forget") == {"forgotten": True, "model": "shared"}
+    assert store.get(client.session_hash) is None
+    assert read(client, files["mirrored three"]) == shared
+    assert client.predict(api_name="/forget") == {"forgotten": False, "model": "shared"}
+
+
+def test_two_clients_teaching_contradicting_labels_at_once_each_see_their_own(server_url, files):
+    clients = {digit: Client(server_url, verbose=False) for digit in (8, 5)}
+    start = threading.Barrier(len(clients))
+    errors: list[BaseException] = []
+
+    def visitor(digit: int, client: Client) -> None:
+        try:
+            start.wait()
+            for _ in range(3):
+                teach(client, files["three"], digit)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=visitor, args=item) for item in clients.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert read(clients[8], files["three"]) == "8"
+    assert read(clients[5], files["three"]) == "5"
+    assert read(Client(server_url, verbose=False), files["three"]) == "3"
+
+
+@pytest.mark.parametrize("digit", [10, -1, 3.5, "seven", None])
+def test_a_digit_outside_0_to_9_is_refused_and_nothing_is_learned(client, files, store, digit):
+    with pytest.raises(AppError, match="whole number from 0 to 9"):
+        teach(client, files["three"], digit)
+    assert store.get(client.session_hash) is None
+    assert read(client, files["three"]) == "3"
+
+
+@pytest.mark.parametrize(("name", "message"), [("blank", "nothing to teach"), ("not an image", "not a readable image")])
+def test_a_blank_or_unreadable_image_is_refused_and_nothing_is_learned(client, files, store, name, message):
+    teach(client, files["three"], 8)
+    head = store.get(client.session_hash)
+    with pytest.raises(AppError, match=message):
+        teach(client, files[name], 3)
+    after = store.get(client.session_hash)
+    assert np.array_equal(after.weight, head.weight) and after.lessons == head.lessons == 1
+    assert read(client, files["three"]) == "8"
+
+
+def test_refusals_speak_the_callers_language(server_url, files):
+    chinese = Client(server_url, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    with pytest.raises(AppError, match="数字必须是 0 到 9 的整数"):
+        teach(chinese, files["three"], 12)
+
+
+def test_the_store_keeps_at_most_its_cap_and_drops_the_least_recently_used(server_url, files, store):
+    capacity = store.capacity
+    store.capacity = 2
+    try:
+        clients = [Client(server_url, verbose=False) for _ in range(3)]
+        for client in clients:
+            teach(client, files["three"], 8)
+        assert len(store) == 2
+        assert store.get(clients[0].session_hash) is None  # the least recently used went
+        assert read(clients[0], files["three"]) == "3"  # ... so it reads with the shared model again
+        assert read(clients[2], files["three"]) == "8"
+    finally:
+        store.capacity = capacity
+
+
+def test_the_shared_model_never_changes(server_url, files):
+    from compute import READER
+
+    weights = {name: tensor.clone() for name, tensor in READER.model.state_dict().items()}
+    client = Client(server_url, verbose=False)
+    before = client.predict(handle_file(files["mirrored three"]), api_name="/classify")
+    for digit in (3, 3, 7):
+        teach(client, files["mirrored three"], digit)
+    after = client.predict(handle_file(files["mirrored three"]), api_name="/classify")
+    assert before == after
+    assert all(np.array_equal(tensor, weights[name]) for name, tensor in READER.model.state_dict().items())
