@@ -240,7 +240,9 @@ def test_chinese_page(browser: Browser, app_url: str, shots: Path, upload_files)
         expect(toast.locator('[data-testid="toast-text"]')).to_have_text(
             "这个文件不是能读取的图片（PNG、JPEG、WebP、BMP、GIF 等）。"
         )
-        screenshot(page, shots, "upload-error-zh.png")
+        expect(toast).to_be_in_viewport(ratio=1)  # slid in
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "upload-error-zh.png"))  # the screen, with the toast
         remove_upload(page)
         path, digit = upload_files["png"]
         page.locator(UPLOAD_INPUT).set_input_files(path)
