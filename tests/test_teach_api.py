@@ -202,3 +202,68 @@ def test_the_shared_model_never_changes(server_url, files):
     after = client.predict(handle_file(files["mirrored three"]), api_name="/classify")
     assert before == after
     assert all(np.array_equal(tensor, weights[name]) for name, tensor in READER.model.state_dict().items())
+
+
+# --- under ZeroGPU (emulated as in tests/test_zerogpu.py) ----------------------------------------------------------
+
+PROBE = """
+import json, pickle
+import numpy as np
+import compute
+from ui import teach_panel
+fields = np.load("tests/data/mnist_test_2000.npz")["images"][:2].astype(np.float32) / 255
+body = teach_panel.gpu_teaching.__wrapped__  # what ZeroGPU's worker runs
+head, report = body(None, fields[0], 8)
+head, report = body(*pickle.loads(pickle.dumps((head, fields[1], 3))))  # the layer travels with the call
+back = pickle.loads(pickle.dumps((head, report)))
+print("PROBE " + json.dumps({
+    "wrapped": hasattr(teach_panel.gpu_teaching, "zerogpu"),
+    "device": back[1]["device"],
+    "lessons": back[0].lessons,
+    "types": sorted({type(value).__name__ for value in vars(back[0]).values()}),
+    "pickled_bytes": len(pickle.dumps(back[0])),
+}))
+"""
+
+
+@pytest.mark.slow
+def test_the_teaching_gpu_call_sends_numpy_both_ways_under_zerogpu():
+    """The @spaces.GPU body, run under ZeroGPU's CUDA emulation: the layer goes in and comes back as NumPy."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.fake_zerogpu import FakeDeviceAPI
+    from tests.servers import ROOT
+    from tests.test_zerogpu import STUBBED, zerogpu_env
+
+    with FakeDeviceAPI(nvidia_uuid="GPU-fake" if STUBBED else "0") as api:
+        env = {**os.environ, **zerogpu_env(api, Path("/nonexistent"))}
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
+    assert done.returncode == 0 and lines, done.stderr[-3000:]
+    report = json.loads(lines[-1].removeprefix("PROBE "))
+    assert report["wrapped"] and report["device"] == "cuda:0" and report["lessons"] == 2
+    assert report["types"] == ["int", "ndarray"] and report["pickled_bytes"] < 30_000
+
+
+@pytest.mark.slow
+def test_teaching_through_emulated_zerogpu(tmp_path, files):
+    """python app.py as a ZeroGPU Space: /teach answers (from the GPU worker, or from the CPU when the worker
+    cannot use a GPU, saying why), and /predict then reads with the visitor's own layer."""
+    from tests.fake_zerogpu import FakeDeviceAPI
+    from tests.servers import running_app
+    from tests.test_zerogpu import GPU_DEVICE, STUBBED, zerogpu_env
+
+    with (
+        FakeDeviceAPI(nvidia_uuid="GPU-fake" if STUBBED else "0") as api,
+        running_app(**zerogpu_env(api, tmp_path)) as (url, _),
+    ):
+        visitor, other = Client(url, verbose=False), Client(url, verbose=False)
+        report = teach(visitor, files["three"], 8)
+        assert report["device"] == GPU_DEVICE and int(np.argmax(report["after"])) == 8
+        assert read(visitor, files["three"]) == "8" and read(other, files["three"]) == "3"
+        assert api.called("/schedule"), "the teaching never asked the device API for a GPU"
