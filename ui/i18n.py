@@ -504,7 +504,7 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
             "nobody else sees your teaching."
         ),
         "teach_your_reading": "Your model (taught by you)",
-        "teach_shared_reading": "Shared model (everyone's)",
+        "teach_shared_reading": "Shared model",
         "teach_forget": "Forget my teaching",
         "teach_taught": (
             "Taught: this drawing is a {digit}. Your model read it as {before_digit} ({before_percent}%) before, "
@@ -535,7 +535,7 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
             "共享模型永远不变，别人也看不到你的教学。"
         ),
         "teach_your_reading": "你的模型（你教过的）",
-        "teach_shared_reading": "共享模型（所有人的）",
+        "teach_shared_reading": "共享模型",
         "teach_forget": "忘掉我的教学",
         "teach_taught": (
             "已教：这幅画是 {digit}。你的模型之前读成 {before_digit}（{before_percent}%），"
