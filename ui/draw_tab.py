@@ -12,7 +12,7 @@ import numpy as np
 
 from compute import READER, network_probabilities, network_reading
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
-from model.unsure import label_value
+from model.unsure import is_unsure, label_value
 from ui import teach_panel
 from ui.canvas import DrawingCanvas, example_urls
 from ui.errors import log, refuse_drawing
@@ -70,7 +70,8 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
     reading = network_reading(field)
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
-    if reading.unsure:
+    shown, shared = teach_panel.readings(session, reading)  # the visitor's own model's, once they have taught
+    if is_unsure(shown):
         panel = (
             f'<p class="nn-unsure" data-testid="unsure-hint">{html.escape(text("unsure_hint", language))}</p>' + panel
         )
@@ -80,7 +81,6 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"
     )
-    shown, shared = teach_panel.readings(session, reading)
     return label_value(shown), panel, status, top_reading_html(shown, language), shared
 
 
