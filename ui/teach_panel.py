@@ -38,7 +38,7 @@ from ui.i18n import text
 from ui.language import page_language
 from ui.upload import api_image, file_path
 
-TEACH_GPU_SECONDS = 10  # what a teaching asks ZeroGPU for; a warm one takes milliseconds
+TEACH_GPU_SECONDS = 5  # what a teaching asks ZeroGPU for (as compute.py's calls); a warm one takes milliseconds
 TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
 CPU_TEACHER = TEACHER if READER is CPU_READER else Teacher.load(CPU_READER.model)
 STORE = SessionStore(CAPACITY)
