@@ -89,16 +89,15 @@ def cell_text(value: float) -> str:
 
 
 def z_editor_value(report: dict | None) -> dict[str, Any]:
-    """The z editor's value: the cells' text (none when there is no run), and no pending edit."""
-    cells = [] if report is None else [cell_text(v) for v in report["z_values"]]
-    return {"cells": cells, "pending": None}
+    """The z editor's value: the cells' text (none when there is no run)."""
+    return {"cells": [] if report is None else [cell_text(v) for v in report["z_values"]]}
 
 
-#: One input per element of z. A pending edit shows what was typed until the server answers; on a refusal the page
-#: drops it (see lab_tab) and the cell shows its last good value again.
+#: One input per element of z, filled from the value's cells (the z of the last good run). A cell shows what was
+#: typed until the server answers; after a refusal the page re-renders the cells (see lab_tab), so it shows its last
+#: good value again.
 Z_TEMPLATE = """<div class="zed" role="group" aria-label="z">${((value && value.cells) || []).map((cell, i) => {
-  const typed = value.pending && value.pending.index === i ? value.pending.text : cell;
-  const safe = String(typed).replace(/[&<>"]/g, c => '&#' + c.charCodeAt(0) + ';');
+  const safe = String(cell).replace(/[&<>"]/g, c => '&#' + c.charCodeAt(0) + ';');
   return `<label class="zed-cell"><span class="zed-name">z[${i}]</span><input type="text" inputmode="decimal" `
     + `autocomplete="off" spellcheck="false" data-index="${i}" aria-label="z[${i}]" value="${safe}"></label>`;
 }).join('')}</div>"""
@@ -113,42 +112,56 @@ Z_CSS = """
 .zed input:focus { outline: 2px solid var(--color-accent); outline-offset: 1px; }
 """
 
-#: Enter writes the cell (even with the value it already has: that is a write too); leaving a cell whose text was
-#: typed in writes it as well; Escape puts the cell back. Each write is one 'commit' event.
+#: Enter writes the cell (even with the value it already has: that is a write too); leaving a cell that was typed in
+#: writes it as well; Escape puts the cell back. Each write is one 'commit' event.
 Z_JS = """
 let focusIndex = null;
-let dirty = false;
+let typed = null;  // {index, text}: what was typed into a cell since its last write
 function commit(input) {
-  dirty = false;
-  const index = Number(input.dataset.index);
-  props.value = { ...props.value, pending: { index, text: input.value, at: Date.now() } };
-  trigger('commit');
+  typed = null;
+  // The write travels as the event's data, fixed when it is made: writes queue on the server one after another,
+  // and the component's value may be replaced by an earlier write's answer before a later write is sent.
+  trigger('commit', { index: Number(input.dataset.index), text: input.value });
 }
 element.addEventListener('keydown', event => {
   const input = event.target.closest('input[data-index]');
   if (!input) return;
   if (event.key === 'Enter') { event.preventDefault(); commit(input); }
-  if (event.key === 'Escape') { dirty = false; input.value = props.value.cells[Number(input.dataset.index)]; }
+  if (event.key === 'Escape') { typed = null; input.value = props.value.cells[Number(input.dataset.index)]; }
 });
-element.addEventListener('input', () => { dirty = true; });
+element.addEventListener('input', event => {
+  const input = event.target.closest('input[data-index]');
+  if (input) typed = { index: Number(input.dataset.index), text: input.value };
+});
 element.addEventListener('focusin', event => {
   const input = event.target.closest('input[data-index]');
   if (input) focusIndex = Number(input.dataset.index);
 });
 element.addEventListener('focusout', event => {
   const input = event.target.closest('input[data-index]');
-  if (input && dirty && input.isConnected) commit(input);
+  if (input && input.isConnected && typed && typed.index === Number(input.dataset.index)) commit(input);
   if (event.relatedTarget && !element.contains(event.relatedTarget)) focusIndex = null;
 });
+// A new value re-renders the cells: focus goes back to the cell it was in, with what was being typed there (an
+// answer that arrives while someone types must not wipe their typing).
 watch('value', () => {
-  if (focusIndex === null || element.contains(document.activeElement)) return;
+  // Every cell shows the new value (a re-render may keep the old input elements and their typed text), except the
+  // one being typed into.
+  element.querySelectorAll('input[data-index]').forEach(input => {
+    const index = Number(input.dataset.index);
+    input.value = typed && typed.index === index ? typed.text : props.value.cells[index];
+  });
+  if (focusIndex === null) return;
   const input = element.querySelector(`input[data-index="${focusIndex}"]`);
-  if (input) { input.focus(); input.select(); }
+  if (input && document.activeElement !== input) {
+    input.focus();
+    if (!typed) input.select();
+  }
 });
 """
 
-#: Run in the page when an edit was refused: drop the pending edit, so the cell shows its last good value.
-DROP_PENDING_JS = "(value) => ({ ...(value || {}), pending: null })"
+#: Run in the page when a write was refused: a fresh copy of the value re-renders the cells from the last good run.
+RERENDER_JS = "(value) => ({ ...(value || {}), refused_at: Date.now() })"
 
 PANELS_CSS = """
 .lab-facts { border-collapse: collapse; width: 100%; font-size: 14px; }

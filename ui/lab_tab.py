@@ -16,8 +16,8 @@ from ui.errors import refuse
 from ui.i18n import text
 from ui.lab_graph import GRAPH_CSS, graph_svg
 from ui.lab_panels import (
-    DROP_PENDING_JS,
     PANELS_CSS,
+    RERENDER_JS,
     Z_CSS,
     Z_JS,
     Z_TEMPLATE,
@@ -135,7 +135,6 @@ def lab_refused(x: str, op: str, mode: str, device: str, browser_language: str, 
 
 
 def lab_edit(
-    editor: dict,
     x: str,
     op: str,
     mode: str,
@@ -143,6 +142,7 @@ def lab_edit(
     experiment: dict | None,
     browser_language: str,
     request: gr.Request,
+    write: gr.EventData,
 ) -> tuple:
     """One cell was written: check it alone, add it to the experiment's writes and replay them all.
 
@@ -157,10 +157,9 @@ def lab_edit(
         except lab.LabInputError as error:
             raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
         experiment = {"inputs": inputs, "edits": []}
-    pending = (editor or {}).get("pending") or {}
-    try:
-        write = lab.parse_cell(pending.get("index"), pending.get("text"), len(lab.parse_x(x)))
-        edits = [*experiment["edits"], list(write)]
+    try:  # the event's data: {"index", "text"}, what was typed into the cell z[index]
+        index, value = lab.parse_cell(getattr(write, "index", None), getattr(write, "text", None), len(lab.parse_x(x)))
+        edits = [*experiment["edits"], [index, value]]
         report = run_lab(*inputs, edits, language)
     except lab.LabInputError as error:
         raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
@@ -244,11 +243,11 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     started.failure(lab_refused, [*lab_inputs, language], [experiment, z_editor, *views], **quiet)
     edited = z_editor.commit(
         lab_edit,
-        [z_editor, *lab_inputs, experiment, language],
+        [*lab_inputs, experiment, language],
         [experiment, z_editor, *views],
         trigger_mode="multiple",
         **in_order,
     )
-    edited.failure(None, [z_editor], [z_editor], js=DROP_PENDING_JS, **quiet)
+    edited.failure(None, [z_editor], [z_editor], js=RERENDER_JS, **quiet)
     reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **in_order)
     gr.api(detach, api_name="detach")
