@@ -418,3 +418,15 @@ def test_keyboard_only(page: Page) -> None:
     _tab_to(page, "#lab-reset")
     page.keyboard.press("Enter")
     expect(page.locator(PRINTED)).to_contain_text("y = tensor([2., 4., 6.], grad_fn=<MulBackward0>)")
+
+
+def test_quick_writes_are_all_counted_in_order(page: Page) -> None:
+    page.get_by_role("radio", name="x ** 2").check()  # and the writes start before its run is back
+    for value in ("11", "12", "13", "14", "15"):
+        write(page, 2, value)  # no waiting between writes
+    expect_version(page, 5)
+    expect(page.locator(PRINTED)).to_contain_text("y = tensor([ 1.,  4., 15.], grad_fn=<PowBackward0>)")
+    expect(cell(page, 2)).to_have_value("15")
+    code = page.locator("#lab-code")
+    for value in ("11", "12", "13", "14", "15"):
+        expect(code).to_contain_text(f"z[2] = {value}.0")
