@@ -645,6 +645,8 @@ def test_api_stays_backward_compatible_and_speaks_the_callers_language(lab_serve
     assert info["parameters"][4]["python_type"]["type"] == "list[list[float]]"
     assert info["parameters"][4]["example_input"] == []
     assert "``" not in info.get("description", "")
+    example = {p["parameter_name"]: p["example_input"] for p in info["parameters"]}  # the API page's example
+    assert client.predict(**example, api_name="/detach")["y_values"] == [2.0, 4.0, 6.0]
     old = client.predict("1, 2, 3", "x * 2", "y.detach()", "cpu", None, api_name="/detach")  # positional, None
     assert old["y_values"] == [2.0, 4.0, 6.0] and isinstance(old["why"]["en"], str) and old["why"]["zh-CN"]
     with pytest.raises(AppError, match="x value 2 is 'a', which is not a number"):
