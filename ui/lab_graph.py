@@ -7,8 +7,8 @@ from html import escape
 
 from ui.i18n import LAB_TEXTS
 
-WIDTH = 470
-BOX_W, BOX_H = 190, 50
+WIDTH = 420  # narrow enough that the words stay readable when a phone scales the drawing down
+BOX_W, BOX_H = 172, 50
 SAVED_H = 64
 LEFT, RIGHT = 10, WIDTH - 10 - BOX_W
 RED, RED_FILL = "#c62828", "#fdecea"
