@@ -129,7 +129,9 @@ def readings(session: str | None, reading: Reading) -> tuple[dict[str, float], A
     own = personal_reading(session, reading)
     if own is None:
         return reading.probabilities, gr.update(value={}, visible=False)
-    return own, gr.update(value=label_value(reading.probabilities), visible=True)
+    shared = label_value(reading.probabilities)
+    shared["confidences"] = shared["confidences"][:3]  # beside the visitor's full reading, its top three suffice
+    return own, gr.update(value=shared, visible=True)
 
 
 # --- the report panel ---------------------------------------------------------------------------------------------
