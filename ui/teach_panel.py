@@ -1,8 +1,9 @@
 """The Draw tab's teaching part: "Not right? It is a …", the visitor's own last layer, and /teach and /forget.
 
 Each visitor (a browser page or a gradio_client ``Client``: one Gradio session) who corrects a reading gets their
-own copy of the network's last layer, kept in :data:`STORE` under the session's hash: at most ``CAPACITY`` sessions
-(least recently used dropped first, ~21 KB each), and freed when the page closes (``unload``). The shared model never
+own copy of the network's last layer, kept in :data:`STORE` under the session's hash: at most ``CAPACITY`` (5,000)
+sessions, least recently used dropped first, 26 KiB each with its last 8 drawings (128 MiB reserved, resident only as
+used), and freed when the page closes (``unload``). The shared model never
 changes. Teaching runs on the GPU when there is one (``@spaces.GPU``: under ZeroGPU the layer travels with the call
 as NumPy), else, or when the GPU call fails, on the CPU copy of the network.
 """
