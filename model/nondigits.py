@@ -66,6 +66,11 @@ def dot(rng: np.random.Generator) -> np.ndarray | None:
 
 def scribble(rng: np.random.Generator) -> np.ndarray | None:
     """A random pen path with many turns (a smooth random walk), or a zig-zag."""
+    return _canvas_field([scribble_path(rng)], _pen(rng))
+
+
+def scribble_path(rng: np.random.Generator) -> list[tuple[float, float]]:
+    """The pen path of :func:`scribble`, in pixels of the 280 px canvas."""
     steps = int(rng.integers(12, 60))
     size = rng.uniform(60, 240)
     heading = rng.uniform(0, 2 * np.pi)
@@ -82,7 +87,7 @@ def scribble(rng: np.random.Generator) -> np.ndarray | None:
         height = rng.uniform(60, 200)
         width = height * rng.uniform(0.8, 1.4)
         points = [(30 + width * i / count, 60 + height * (i % 2)) for i in range(count + 1)]
-    return _canvas_field([points], _pen(rng))
+    return points
 
 
 def letter(rng: np.random.Generator, letters: tuple[str, ...] = TRAINING_LETTERS) -> np.ndarray | None:

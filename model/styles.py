@@ -137,9 +137,12 @@ def seven_crossed(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | N
     top, bottom, _, _ = sketch.box()
     height = bottom - top
     row = int(top + height * rng.uniform(0.45, 0.62))
-    cols = np.nonzero(sketch.ink[row])[0]
-    if cols.size == 0:
-        return None
+    # The bar crosses the stem alone: from two pen widths above it down to it, every row holds only the narrow stem.
+    # (A bar that touches the top stroke makes a fair 4 or 9.)
+    for above in range(row - int(2 * sketch.pen), row + 1):
+        cols = np.nonzero(sketch.ink[above])[0]
+        if cols.size == 0 or cols.max() - cols.min() > 2.2 * sketch.pen:
+            return None
     centre = float(cols.mean()) + height * rng.uniform(-0.04, 0.04)
     half = height * rng.uniform(0.16, 0.28)
     tilt = half * np.tan(np.radians(rng.uniform(-8, 8)))
@@ -147,8 +150,32 @@ def seven_crossed(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | N
     return sketch.field()
 
 
+def bar_crosses_stem(digit: np.ndarray) -> bool:
+    """Whether a 4's crossbar reaches past its stem (else, closed at the top, it would be a fair 9).
+
+    The crossbar is the widest row between 35 % and 80 % of the height; the stem is the ink below it, followed as a
+    straight line up to the crossbar's row, where the bar must reach at least 3.5 px to its right.
+    """
+    mask = digit > 100
+    rows = np.nonzero(mask.any(axis=1))[0]
+    if rows.size < 8:
+        return False
+    top, bottom = rows.min(), rows.max()
+    height = bottom - top
+    band = np.arange(top + int(0.35 * height), top + int(0.8 * height))
+    bar = int(band[np.argmax(mask[band].sum(axis=1))])
+    below = [row for row in range(bar + 2, bottom + 1) if mask[row].any()]
+    if len(below) < 3:
+        return False
+    centres = [np.nonzero(mask[row])[0].mean() for row in below]
+    slope, intercept = np.polyfit(below, centres, 1)
+    return bool(np.nonzero(mask[bar])[0].max() >= slope * bar + intercept + 3.5)
+
+
 def four_closed(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
-    """A 4 whose two upper strokes meet at the top, closing the triangle."""
+    """A 4 whose two upper strokes meet at the top, closing the triangle; its crossbar crosses the stem."""
+    if not bar_crosses_stem(digit):
+        return None
     sketch = Sketch(digit)
     top, bottom, left, right = sketch.box()
     centre = (left + right) / 2

@@ -19,7 +19,7 @@ import numpy as np
 #: The answer when the network is not sure.
 UNSURE_LABEL = "?"
 #: A reading whose highest probability is below this is "not sure" (chosen by measurement, see the module's doc).
-UNSURE_BELOW = 0.6
+UNSURE_BELOW = 0.5
 
 Probabilities = Mapping[str, float] | Sequence[float] | np.ndarray
 

@@ -277,6 +277,20 @@ def test_model_card():
     assert card["history"][-1]["test_accuracy"] == card["test_accuracy"]
     for name in ("python", "torch", "torchvision"):
         assert isinstance(card["versions"][name], str) and card["versions"][name]
+    # The card documents what the network learnt from (MNIST + the handwriting styles + non-digits) and the figures
+    # python -m model.evaluate measured with the threshold the code uses.
+    from model.nondigits import KINDS
+    from model.styles import SORTED_ONLY, STYLES
+    from model.unsure import UNSURE_BELOW
+
+    training = card["training_data"]
+    assert training["mnist_train"] == 60_000
+    assert set(training["style_digits"]) == set(STYLES) - set(SORTED_ONLY)
+    assert set(training["nondigits"]) == set(KINDS)
+    evaluation = card["evaluation"]
+    assert evaluation["unsure_below"] == UNSURE_BELOW
+    assert evaluation["mnist_test_accuracy"] == pytest.approx(card["test_accuracy"], abs=5e-5)
+    assert set(evaluation["styles"]) == set(STYLES)
     # The accuracy written into the weights file's metadata agrees with the card.
     raw = WEIGHTS_PATH.read_bytes()
     (header_length,) = struct.unpack("<Q", raw[:8])
