@@ -10,7 +10,7 @@ dropped) and what that costs at most.
 Part 2, a real ``python app.py`` and gradio_client: ``--clients`` visitors at once send ``--soak`` /teach calls in
 total (each visitor's lessons fill up to the kept limit, then stay there); every ``--sample-every`` calls a new
 set of visitors takes over, so sessions keep coming. The server's VmRSS is sampled as it goes; after the warm-up
-it should stay flat apart from the store's own ~21 KB per new session.
+it should stay flat apart from the store's own ~26 KB per new session (``--same-clients``: no new sessions).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def in_process(sessions: int) -> None:
     )
 
 
-def soak(calls: int, clients: int, sample_every: int) -> None:
+def soak(calls: int, clients: int, sample_every: int, new_visitors: bool = True) -> None:
     from gradio_client import handle_file
 
     with np.load(DATA) as data:
@@ -114,16 +114,15 @@ def soak(calls: int, clients: int, sample_every: int) -> None:
             if done % sample_every == 0:
                 with lock:
                     samples.append((done, rss_kib(server.pid)))
-                    visitors = [client(server) for _ in range(clients)]  # new visitors: new sessions
+                    if new_visitors:
+                        visitors = [client(server) for _ in range(clients)]  # new visitors: new sessions
 
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(one_call, range(calls)))
         samples.append((calls, rss_kib(server.pid)))
 
-    header(
-        "Soak: /teach through app.py",
-        f"{calls} calls from {clients} clients at a time, new clients every {sample_every}",
-    )
+    every = f"new clients every {sample_every}" if new_visitors else "the same clients throughout"
+    header("Soak: /teach through app.py", f"{calls} calls from {clients} clients at a time, {every}")
     base = samples[1][1] if len(samples) > 2 else samples[0][1]
     print(
         table(
@@ -131,7 +130,7 @@ def soak(calls: int, clients: int, sample_every: int) -> None:
             [[n, fmt(kib / 1024), fmt((kib - base) / 1024)] for n, kib in samples],
         )
     )
-    sessions = (calls // sample_every + 1) * clients
+    sessions = (calls // sample_every + 1) * clients if new_visitors else clients
     print(f"\n{len(failures)} failed calls; ~{sessions} sessions made (store: ~{sessions * 21 / 1024:.1f} MiB of them)")
     for failure in failures[:5]:
         print("  ", failure)
@@ -143,10 +142,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--soak", type=int, default=600, help="/teach calls through the server (0: skip)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--sample-every", type=int, default=100)
+    parser.add_argument("--same-clients", action="store_true", help="keep the first clients (no new sessions)")
     args = parser.parse_args(argv)
     in_process(args.sessions)
     if args.soak:
-        soak(args.soak, args.clients, args.sample_every)
+        soak(args.soak, args.clients, args.sample_every, new_visitors=not args.same_clients)
 
 
 if __name__ == "__main__":
