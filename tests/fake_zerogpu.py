@@ -152,6 +152,7 @@ def probe_gpu_calls() -> dict[str, dict]:
     import numpy as np
 
     import compute
+    from ui import teach_panel
 
     with np.load(Path(__file__).resolve().parent / "data" / "mnist_test_2000.npz") as data:
         fields = (data["images"][:4] / 255).astype(np.float32)[:, None]
@@ -160,9 +161,10 @@ def probe_gpu_calls() -> dict[str, dict]:
         "gpu_reading": (fields[0],),
         "gpu_probabilities": (fields,),
         "run_lab_on_gpu": ("1, 2, 3", "x * 2", "y.detach()", "cuda", [[0, 100]]),
+        "gpu_teaching": (None, fields[0][0], (labels[0] + 1) % 10),  # teach a wrong digit: the layer must move
     }
     report = {}
-    for call in compute.GPU_CALLS:
+    for call in (*compute.GPU_CALLS, teach_panel.gpu_teaching):  # teach_panel's is the app's other GPU call
         args = arguments[call.__name__]
         body = getattr(call, "__wrapped__", call)  # what ZeroGPU's worker runs
         entry: dict = {"zero_gpu_wrapped": hasattr(call, "zerogpu"), "reader_device": str(compute.READER.device)}
@@ -188,6 +190,12 @@ def probe_gpu_calls() -> dict[str, dict]:
             entry["device"], entry["read"], entry["label"] = back.device, back.top, str(labels[0])
         elif call.__name__ == "gpu_probabilities":
             entry["read"], entry["label"] = [int(i) for i in np.asarray(back).argmax(1)], labels
+        elif call.__name__ == "gpu_teaching":
+            head, teaching = back
+            taught = args[2]
+            entry["device"] = teaching.get("device")
+            entry["taught_gained"] = teaching["after"][taught] > teaching["before"][taught]
+            entry["head_type"] = type(head).__name__
         else:
             entry["device"] = back.get("device") if isinstance(back, dict) else None
         report[call.__name__] = entry

@@ -112,7 +112,7 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     report = json.loads(lines[-1].removeprefix("PROBE "))
-    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu"}
+    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching"}
     for name, entry in report.items():
         assert entry.get("error") is None, f"{name}: {entry['error']}"
         assert entry["zero_gpu_wrapped"] and entry["reader_device"] == "cuda:0", (name, entry)
@@ -122,6 +122,7 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     assert report["gpu_reading"]["read"] == report["gpu_reading"]["label"]
     assert report["gpu_probabilities"]["read"] == report["gpu_probabilities"]["label"]
     assert report["run_lab_on_gpu"]["device"] == "cuda:0"
+    assert report["gpu_teaching"]["device"] == "cuda:0" and report["gpu_teaching"]["taught_gained"]
 
 
 def test_predict_and_classify_read_right_through_zerogpu(app, api, client):
