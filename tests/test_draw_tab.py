@@ -42,3 +42,13 @@ def test_the_one_line_reading_names_the_top_class():
     assert ">The network reads <strong>7</strong> (91% sure)<" in top_reading_html(probabilities, "en")
     assert ">网络认为是 <strong>7</strong>（把握 91%）<" in top_reading_html(probabilities, "zh-CN")
     assert ">The network reads: nothing yet<" in top_reading_html(None, "en")
+
+
+def test_the_gpu_fallback_note_is_said_in_the_page_language():
+    from ui.draw_tab import device_words
+
+    assert device_words("cpu (GPU unavailable: quota)", "en") == "cpu (GPU unavailable: quota)"
+    chinese = device_words("cpu (GPU unavailable: quota)", "zh-CN")
+    assert chinese.startswith("cpu（") and "配额" in chinese and "quota" not in chinese
+    assert device_words("cuda:0", "zh-CN") == "cuda:0"
+    assert device_words("cpu (GPU unavailable: something_new)", "zh-CN") == "cpu (GPU unavailable: something_new)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,19 @@ def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str,
     return welcome(page_language(browser_language, request))
 
 
+_FALLBACK = re.compile(r"^(?P<device>\S+) \(GPU unavailable: (?P<reason>[a-z_]+)\)$")
+
+
+def device_words(device: str, language: str) -> str:
+    """The status line's device, with compute's fallback note (``cpu (GPU unavailable: quota)``) said in
+    ``language`` (English keeps compute's short reason word)."""
+    fallback = _FALLBACK.match(device)
+    if fallback is None or language == "en" or f"gpu_reason_{fallback['reason']}" not in TEXTS[language]:
+        return device
+    reason = text(f"gpu_reason_{fallback['reason']}", language)
+    return f"{fallback['device']}（{text('gpu_unavailable', language)}：{reason}）"
+
+
 def _read(image, language: str, session: str | None) -> tuple[dict, str, str, str, dict]:
     """Image → (label value, insight panel, device and timing line, top line, the shared model's label); a blank one
     gets the prompt. Once the session has taught (teach_panel), the label is its own model's reading, with the shared
@@ -77,7 +91,8 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
         )
     total_ms = (time.perf_counter() - started) * 1000
     status = (
-        f"{reading.device} · {text('status_preprocess', language)} {(prepared - started) * 1000:.1f} ms · "
+        f"{device_words(reading.device, language)} · "
+        f"{text('status_preprocess', language)} {(prepared - started) * 1000:.1f} ms · "
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"
     )

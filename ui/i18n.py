@@ -479,6 +479,7 @@ GPU_TEXTS: dict[str, dict[str, str]] = {
         "gpu_reason_worker_error": "the GPU worker failed",
         "gpu_reason_scheduling": "the GPU could not be scheduled",
         "gpu_reason_error": "the GPU call failed",
+        "gpu_unavailable": "GPU unavailable",
     },
     "zh-CN": {
         "gpu_lab_refused": "GPU 现在无法运行实验（{reason}）。请选择 cpu 设备。",
@@ -491,6 +492,7 @@ GPU_TEXTS: dict[str, dict[str, str]] = {
         "gpu_reason_worker_error": "GPU 工作进程出错",
         "gpu_reason_scheduling": "无法调度 GPU",
         "gpu_reason_error": "GPU 调用失败",
+        "gpu_unavailable": "GPU 不可用",
     },
 }
 
