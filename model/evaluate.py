@@ -31,7 +31,7 @@ from PIL import Image
 from model.canvas_synth import draw_canvas
 from model.inference import WEIGHTS_PATH, DigitReader
 from model.nondigits import KINDS, nondigit_set
-from model.preprocess import WIDTH_SCALE, mnist_field, naive_resize, preprocess, stroke_width
+from model.preprocess import WIDTH_SCALE, naive_resize, preprocess, stroke_width
 from model.styles import STYLES, style_set
 from model.unsure import UNSURE_BELOW, unsure_mask
 
@@ -74,9 +74,10 @@ def load_optdigits() -> tuple[np.ndarray, np.ndarray] | None:
     digits = load_digits()
     fields = []
     for image in digits.images:  # 8×8 counts 0–16 of a 32×32 bitmap's 4×4 blocks
-        ink = np.asarray(Image.fromarray((image / 16).astype(np.float32)).resize((32, 32), Image.Resampling.BILINEAR))
-        field = mnist_field(ink)
-        fields.append(np.zeros((28, 28), np.float32) if field is None else field)
+        # Back to the bitmap's 32×32 as a picture (dark ink on white paper), then the app's whole preprocessing.
+        paper = Image.fromarray(np.round(255 - image * (255 / 16)).astype(np.uint8))
+        tensor = preprocess(paper.resize((32, 32), Image.Resampling.BILINEAR))
+        fields.append(np.zeros((28, 28), np.float32) if tensor is None else tensor[0].numpy())
     return np.stack(fields), digits.target.astype(np.int64)
 
 

@@ -16,6 +16,7 @@ from model.styles import (
     canvas_drawing,
     has_hole,
     holes,
+    loop_count,
     make_style,
     skeleton,
     style_set,
@@ -178,6 +179,29 @@ def test_thin_and_thick_styles_are_drawn_with_the_pen_they_say(mnist_slice):
             assert drawing.size == (280, 280)
             ink = 1 - np.asarray(drawing, dtype=np.float32) / 255
             assert low <= stroke_width(ink) <= high, (thick, stroke_width(ink))
+
+
+def test_loop_count_counts_separate_enclosed_loops():
+    field = np.zeros((28, 28), np.float32)
+    assert loop_count(field) == 0
+    field[4:12, 8:16] = 1
+    field[6:10, 10:14] = 0  # one ring
+    assert loop_count(field) == 1
+    field[14:22, 8:16] = 1
+    field[16:20, 10:14] = 0  # a second ring below: an 8
+    assert loop_count(field) == 2
+    field[16:20, 10:14] = 1  # filled in, as a fat brush does
+    assert loop_count(field) == 1
+
+
+def test_loops_kept_styles_skip_drawings_whose_loops_changed(mnist_slice):
+    rng = np.random.default_rng(12)
+    looped = [d for d, label in zip(mnist_slice.images, mnist_slice.labels) if label in (0, 6, 8, 9)][:40]
+    made = [(digit, make_style("thick_loops_kept", digit, rng)) for digit in looped]
+    kept = [(digit, field) for digit, field in made if field is not None]
+    assert len(kept) >= 10
+    assert all(loop_count(field) == loop_count(digit / 255) for digit, field in kept)
+    assert len(kept) < len(made)  # the 22 px brush does fill some small loops
 
 
 def test_skeleton_is_one_pixel_wide_and_keeps_the_shape():
