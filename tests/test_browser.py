@@ -97,7 +97,7 @@ def upload_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     for name, index, style, suffix in (
         ("png", 1, "black_on_white", ".png"),
         ("jpeg", 2, "colour_on_white", ".jpg"),
-        ("transparent png", 3, "colour_on_transparent", ".png"),
+        ("transparent png", 5, "colour_on_transparent", ".png"),  # index 3, a U-shaped 4, reads "?"
     ):
         image = draw_canvas(images[index], np.random.default_rng(index), style=style).image
         path = folder / f"{name.replace(' ', '_')}{suffix}"
