@@ -45,7 +45,7 @@ def test_the_detached_body_gets_no_gradient_and_the_head_learns():
     head_before = head.weight.detach().clone()
     x, y = torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,))
 
-    losses = train_head(body, head, x, y, steps=5, lr=0.1)
+    losses = train_head(body, head, x, y, torch.full((32,), 1 / 32), steps=5, lr=0.1)
 
     assert len(losses) == 5 and losses[-1] < losses[0]
     assert all(p.grad is None for p in body.parameters())
@@ -68,7 +68,7 @@ def test_each_step_is_the_step_torch_optim_sgd_takes():
     ours, theirs = nn.Linear(512, 10), nn.Linear(512, 10)
     theirs.load_state_dict(ours.state_dict())
     x, y = torch.randn(16, 1, 28, 28), torch.randint(0, 10, (16,))
-    losses = train_head(body, ours, x, y, steps=3, lr=0.1)
+    losses = train_head(body, ours, x, y, torch.full((16,), 1 / 16), steps=3, lr=0.1)
     optimizer = torch.optim.SGD(theirs.parameters(), lr=0.1)
     features = body(x).detach()
     for step in range(3):
@@ -133,6 +133,21 @@ def test_a_3_taught_as_8_reads_8_for_that_visitor_only(teacher, slice_fields):
     assert visitor.probabilities(features[three]).argmax() == 8
     assert other_visitor.probabilities(features[three]).argmax() == 3
     assert teacher.start.probabilities(features[three]).argmax() == 3
+
+
+def test_a_correction_takes_even_against_a_sure_reading_and_the_loss_falls(teacher, slice_fields):
+    """A visitor who says a digit the model is sure of is another digit gets that digit back for that drawing, with a
+    loss curve that falls (no step that jumps up: the learning rate is below what makes plain SGD oscillate)."""
+    fields, labels = slice_fields
+    features = teacher.features(fields)
+    sure = np.flatnonzero(teacher.start.probabilities(features).max(1) > 0.95)[:12]
+    rng = np.random.default_rng(0)
+    for index in sure:
+        wrong = int((labels[index] + rng.integers(1, 10)) % 10)
+        head, report = teacher.teach(None, fields[index], wrong)
+        assert int(np.argmax(report.after)) == wrong, (index, labels[index], wrong, report.after)
+        assert head.probabilities(features[index]).argmax() == wrong
+        assert report.loss[-1] < report.loss[0] and max(np.diff(report.loss)) < 0.1, report.loss
 
 
 def test_teaching_the_same_drawing_again_keeps_only_the_new_label(teacher, slice_fields):
