@@ -38,6 +38,7 @@ from model.network import NeuralNetwork
 from model.nondigits import KINDS, nondigit_set
 from model.styles import SORTED_ONLY, STYLES, style_set
 
+CANVAS_STYLES = ("thin", "thick")  # drawn on a canvas with a pen: any digit, so they get their own count
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 
 
@@ -88,15 +89,22 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 
 def training_extras(
-    images: torch.Tensor, labels: torch.Tensor, style_count: int, nondigit_count: int, seed: int
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    style_count: int,
+    nondigit_count: int,
+    seed: int,
+    canvas_style_count: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The style digits (uint8 fields, labels) and the non-digits (uint8 fields), made from MNIST training digits."""
+    """The style digits (uint8 fields, labels) and the non-digits (uint8 fields), made from MNIST training digits.
+    ``canvas_style_count``: how many of the "thin" and "thick" canvas styles (default: ``style_count``)."""
     images_np, labels_np = images.numpy(), labels.numpy()
     style_fields, style_labels = [], []
     for offset, name in enumerate(STYLES):
         if name in SORTED_ONLY:
             continue
-        fields, kept = style_set(name, images_np, labels_np, style_count, seed * 1000 + offset)
+        count = canvas_style_count if name in CANVAS_STYLES and canvas_style_count is not None else style_count
+        fields, kept = style_set(name, images_np, labels_np, count, seed * 1000 + offset)
         style_fields.append(fields)
         style_labels.append(kept)
     nondigits = [
@@ -132,6 +140,9 @@ def main() -> None:
     parser.add_argument("--label-smoothing", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--style-count", type=int, default=2000, help="training images made in each style")
+    parser.add_argument(
+        "--canvas-style-count", type=int, default=None, help="training images in the thin and thick canvas styles"
+    )
     parser.add_argument("--nondigit-count", type=int, default=5000, help="non-digits made of each kind")
     parser.add_argument("--unsure-weight", type=float, default=0.5, help="weight of the non-digits' uniform target")
     parser.add_argument("--init", default="", help="weights to start from instead of a random network")
@@ -150,7 +161,7 @@ def main() -> None:
     if args.style_count or args.nondigit_count:
         made = time.perf_counter()
         style_images, style_labels, nondigit_images = training_extras(
-            train_images, train_labels, args.style_count, args.nondigit_count, args.seed
+            train_images, train_labels, args.style_count, args.nondigit_count, args.seed, args.canvas_style_count
         )
         print(
             f"made {len(style_images)} style digits and {len(nondigit_images)} non-digits "
@@ -223,7 +234,15 @@ def main() -> None:
         "training_data": {
             "mnist_train": len(train_images),
             "style_digits": {
-                name: {"digit": STYLES[name][0], "what": STYLES[name][1], "count": int(args.style_count)}
+                name: {
+                    "digit": STYLES[name][0],
+                    "what": STYLES[name][1],
+                    "count": int(
+                        args.canvas_style_count
+                        if name in CANVAS_STYLES and args.canvas_style_count is not None
+                        else args.style_count
+                    ),
+                }
                 for name in STYLES
                 if name not in SORTED_ONLY
             },
