@@ -515,7 +515,10 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
         "teach_before": "before",
         "teach_after": "after",
         "teach_probabilities": "This drawing's ten probabilities, before and after",
-        "teach_loss": "Loss per step (the drawing, {warps} warps of it, your earlier drawings, {replay} MNIST digits)",
+        "teach_loss": (
+            "Loss per step: the drawing, {warps} warps of it and your earlier drawings weigh {share}%, "
+            "{replay} random MNIST digits and the MNIST digits nearest your drawings the rest"
+        ),
         "teach_step": "step",
         "teach_time": (
             "{ms} ms on {device}: preprocessing {preprocess} ms · warps and replay batch {prepare} ms · "
@@ -546,7 +549,10 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
         "teach_before": "之前",
         "teach_after": "之后",
         "teach_probabilities": "这幅画的十个概率：教之前与教之后",
-        "teach_loss": "每一步的损失（这幅画、它的 {warps} 个变形、你之前的画、{replay} 个 MNIST 数字）",
+        "teach_loss": (
+            "每一步的损失：这幅画、它的 {warps} 个变形和你之前的画占 {share}%，"
+            "{replay} 个随机 MNIST 数字和与你的画最接近的 MNIST 数字占其余"
+        ),
         "teach_step": "步",
         "teach_time": (
             "{ms} ms，在 {device} 上：预处理 {preprocess} ms · 变形与回放批次 {prepare} ms · "

@@ -26,6 +26,7 @@ from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field
 from model.teach import (
     CAPACITY,
     DETACH_LINE,
+    OWN_SHARE,
     REPLAY_BATCH,
     TRAINING_CODE,
     WARPS,
@@ -224,12 +225,13 @@ def report_html(report: dict, language: str) -> str:
         f'<span class="teach-key" style="background:#94a3b8"></span>{html.escape(text("teach_before", language))} '
         f'<span class="teach-key" style="background:#4f46e5"></span>{html.escape(text("teach_after", language))}'
     )
+    loss_caption = text("teach_loss", language).format(warps=WARPS, replay=REPLAY_BATCH, share=round(OWN_SHARE * 100))
     body = (
         f'<p data-testid="teach-summary">{html.escape(summary)}</p>'
         '<div class="teach-plots">'
         f"<figure><figcaption>{html.escape(text('teach_probabilities', language))} · {legend}</figcaption>"
         f"{probability_bars_svg(report['before'], report['after'], report['digit'], language)}</figure>"
-        f"<figure><figcaption>{html.escape(text('teach_loss', language).format(warps=WARPS, replay=REPLAY_BATCH))}"
+        f"<figure><figcaption>{html.escape(loss_caption)}"
         f"</figcaption>{loss_svg(report['loss'], language)}</figure></div>"
     )
     code = (
