@@ -269,17 +269,20 @@ def skeleton(mask: np.ndarray) -> np.ndarray:
             return image[1:-1, 1:-1]
 
 
-def canvas_drawing(digit: np.ndarray, rng: np.random.Generator, thick: bool) -> Image.Image:
+def canvas_drawing(
+    digit: np.ndarray, rng: np.random.Generator, thick: bool, height: float | None = None
+) -> Image.Image:
     """The digit re-drawn on the app's 280 px canvas (dark ink on white), as a person with a pen would draw it.
 
     The digit's centre line (its skeleton at 4×) is inked with a round pen. ``thick``: drawn small (50–110 px
     tall) with the canvas's 22 px brush, the case that made a small 3 a blob. Otherwise drawn large (160–250 px)
-    with a 2–4 px pen, far thinner than MNIST's strokes once scaled down.
+    with a 2–4 px pen, far thinner than MNIST's strokes once scaled down. ``height``: drawn this tall instead.
     """
     sketch = Sketch(digit)
     top, bottom, left, right = sketch.box()
     centre_line = skeleton(sketch.ink[top : bottom + 1, left : right + 1])
-    height = rng.uniform(50, 110) if thick else rng.uniform(160, 250)
+    drawn_height = rng.uniform(50, 110) if thick else rng.uniform(160, 250)
+    height = drawn_height if height is None else height
     pen = CANVAS_BRUSH if thick else int(rng.integers(2, 5))
     scale = height / (bottom - top + 1)
     rows, cols = np.nonzero(centre_line)
@@ -304,9 +307,11 @@ def canvas_drawing(digit: np.ndarray, rng: np.random.Generator, thick: bool) -> 
     return canvas.filter(ImageFilter.GaussianBlur(0.7))
 
 
-def on_canvas(digit: np.ndarray, rng: np.random.Generator, thick: bool) -> np.ndarray | None:
+def on_canvas(
+    digit: np.ndarray, rng: np.random.Generator, thick: bool, height: float | None = None
+) -> np.ndarray | None:
     """:func:`canvas_drawing` read through the app's whole preprocessing (stroke width normalised included)."""
-    tensor = preprocess(canvas_drawing(digit, rng, thick))
+    tensor = preprocess(canvas_drawing(digit, rng, thick, height))
     return None if tensor is None else tensor[0].numpy()
 
 
