@@ -14,6 +14,7 @@ import html
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,10 @@ from ui.upload import api_image, file_path
 TEACH_GPU_SECONDS = 5  # what a teaching asks ZeroGPU for (as compute.py's calls); a warm one takes milliseconds
 TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
 CPU_TEACHER = TEACHER if READER is CPU_READER else Teacher.load(CPU_READER.model)
+# Teachings on the CPU run one at a time in this one thread. Their batches are megabytes of short-lived tensors; made
+# in Gradio's many request threads, each thread's malloc arena kept its own high-water mark and the server grew by
+# ~60 MiB over 500 concurrent teachings. One thread, one arena. (On 2 cores, parallel teachings gained no time.)
+_CPU_TEACHING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpu-teaching")
 STORE = SessionStore(CAPACITY)
 
 TEACH_DESCRIPTION = (
@@ -70,7 +75,7 @@ def gpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tu
 
 
 def _cpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
-    new_head, report = CPU_TEACHER.teach(head, field, digit)
+    new_head, report = _CPU_TEACHING_THREAD.submit(CPU_TEACHER.teach, head, field, digit).result()
     return new_head, report.as_dict()
 
 
