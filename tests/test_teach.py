@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -269,3 +270,30 @@ def test_the_store_is_safe_across_threads():
     for thread in threads:
         thread.join()
     assert len(store) == 50
+
+
+def test_cpu_teachings_run_one_at_a_time_in_one_thread(monkeypatch, slice_fields):
+    """Teachings from many request threads run in the one teaching thread (one malloc arena), never two at once."""
+    from ui import teach_panel
+
+    threads, running, most = [], [0], [0]
+    lock = threading.Lock()
+    original = teach_panel.CPU_TEACHER.teach
+
+    def recording(*args, **kwargs):
+        with lock:
+            threads.append(threading.current_thread().name)
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            return original(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(teach_panel.CPU_TEACHER, "teach", recording)
+    fields = slice_fields[0]
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda i: teach_panel._cpu_teaching(None, fields[i], (i + 1) % 10)[1], range(6)))
+    assert [report["digit"] for report in reports] == [(i + 1) % 10 for i in range(6)]
+    assert len(threads) == 6 and set(threads) == {"cpu-teaching_0"} and most[0] == 1
