@@ -98,16 +98,21 @@ def soak(calls: int, clients: int, sample_every: int, new_visitors: bool = True)
         lock = threading.Lock()
         samples = [(0, rss_kib(server.pid))]
         failures: list[str] = []
-        visitors = [client(server) for _ in range(clients)]
+        # One client per worker thread (a Client shared by threads can drop events under load); each thread takes a
+        # new client, a new session, whenever a new generation of visitors starts.
+        generation = [0]
+        local = threading.local()
+
+        def visitor() -> object:
+            if getattr(local, "generation", None) != generation[0]:
+                local.client, local.generation = client(server), generation[0]
+            return local.client
 
         def one_call(_: int) -> None:
-            nonlocal visitors
             index = next(counter)
             path, digit = files[index % len(files)]
             try:
-                visitors[index % clients].predict(
-                    image=handle_file(path), digit=(digit + index) % 10, api_name="/teach"
-                )
+                visitor().predict(image=handle_file(path), digit=(digit + index) % 10, api_name="/teach")
             except Exception as error:  # noqa: BLE001 - counted and reported
                 failures.append(f"{type(error).__name__}: {error}")
             done = index + 1
@@ -115,7 +120,7 @@ def soak(calls: int, clients: int, sample_every: int, new_visitors: bool = True)
                 with lock:
                     samples.append((done, rss_kib(server.pid)))
                     if new_visitors:
-                        visitors = [client(server) for _ in range(clients)]  # new visitors: new sessions
+                        generation[0] += 1  # new visitors: new sessions
 
         with ThreadPoolExecutor(clients) as pool:
             list(pool.map(one_call, range(calls)))
