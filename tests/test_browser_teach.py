@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from model.canvas_synth import draw_canvas
 from model.teach import STEPS
 from tests.browser_helpers import (
     CHROMIUM,
@@ -27,6 +29,7 @@ from tests.browser_helpers import (
     ROOT,
     TOAST,
     TOP_LABEL,
+    UPLOAD_INPUT,
     describe_reading,
     expect_empty_reading,
     mouse_stroke,
@@ -242,3 +245,39 @@ def test_chinese_page_teaches_in_chinese(browser: Browser, app_url: str) -> None
         expect(page.locator('[data-testid="teach-summary"]')).to_contain_text("已教：这幅画是 3", timeout=20_000)
         expect(page.locator("#reading")).to_contain_text("你的模型")
         expect(page.locator("#teach-forget")).to_have_text("忘掉我的教学")
+
+
+def test_after_an_upload_the_buttons_teach_the_uploaded_image(
+    context: BrowserContext, app_url: str, tmp_path: Path
+) -> None:
+    """The reading shows the upload, so "Not right? It is a …" teaches the upload, not the drawing left on the
+    canvas; the reading then reads the upload again with the visitor's model."""
+    page = new_page(context, app_url)
+    draw_strokes(page, mirrored_three())
+    on_canvas = settled_reading(page)
+    with np.load(ROOT / "tests" / "data" / "mnist_test_2000.npz") as data:
+        images, labels = data["images"], data["labels"]
+    index = next(i for i in range(1, 50) if str(int(labels[i])) != on_canvas)  # not what the canvas reads
+    uploaded = str(int(labels[index]))
+    path = tmp_path / "digit.png"
+    draw_canvas(images[index], np.random.default_rng(index), style="black_on_white").image.save(path)
+
+    page.get_by_role("button", name=re.compile("upload a photo")).click()
+    page.locator(UPLOAD_INPUT).set_input_files(path)
+    expect(page.locator(TOP_LABEL)).to_have_text(uploaded, timeout=READ_TIMEOUT_MS)
+    settle(page.locator("#status"))
+    taught = next(d for d in "0123456789" if d not in (uploaded, on_canvas))
+    page.locator(f"#teach-{taught}").click()
+    summary = page.locator('[data-testid="teach-summary"]')
+    expect(summary).to_be_visible(timeout=20_000)
+    assert f"this drawing is a {taught}. Your model read it as {uploaded} (" in summary.inner_text()
+    expect(page.locator(TOP_LABEL)).to_have_text(taught, timeout=READ_TIMEOUT_MS)  # the upload, read by your model
+    expect(page.locator(SHARED_TOP)).to_have_text(uploaded)  # ... and by the shared model beside it
+
+    page.locator(CLEAR).click()  # drawing again: the buttons teach the canvas again
+    expect_empty_reading(page)
+    draw_strokes(page, mirrored_three())
+    settled_reading(page)
+    page.locator("#teach-3").click()
+    expect(summary).to_contain_text("this drawing is a 3. Your model read it as ", timeout=20_000)
+    expect(page.locator(TOP_LABEL)).to_have_text("3", timeout=READ_TIMEOUT_MS)

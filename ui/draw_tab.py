@@ -118,6 +118,15 @@ def read_upload(upload: Any, browser_language: str, request: gr.Request) -> tupl
         raise refuse_drawing(error, language, where="upload") from error
 
 
+def read_shown(
+    png: str | None, upload: Any, shown: str, browser_language: str, request: gr.Request
+) -> tuple[dict | None, str, str, str]:
+    """Read again what the reading shows (``shown``: ``"upload"`` or ``"canvas"``), after a teaching or forgetting."""
+    if shown == "upload":
+        return read_upload(upload, browser_language, request)
+    return read_canvas(png, browser_language, request)
+
+
 def predict(drawing: Any, request: gr.Request) -> tuple[dict | None, str, str]:
     """/predict: a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) read as a digit."""
     language = page_language(None, request)
@@ -181,6 +190,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
             gr.Markdown(I18N("draw_help"))
     with gr.Accordion(I18N("upload_heading"), open=False):
         upload = upload_panel(I18N("upload"))
+    shown = gr.Textbox("canvas", visible=False, elem_id="shown-source")  # "canvas" or "upload": what the reading reads
 
     # The public API's own (hidden) inputs and outputs, with plain names for its documentation page.
     api_file = api_image()
@@ -203,7 +213,11 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         **page_event,
     )
     upload.change(read_upload, [upload, language], read_outputs, preprocess=False, postprocess=False, **page_event)
-    teach_panel.wire(teaching, language, canvas, reading, read_canvas, [canvas, language], read_outputs)
+    # Which of the two the reading shows, set in the browser (no request): what "Not right? It is a …" teaches.
+    canvas.drawn(None, None, shown, js="() => 'canvas'")
+    upload.change(None, None, shown, js="() => 'upload'")
+    drawing_inputs = [canvas, upload, shown]
+    teach_panel.wire(teaching, language, drawing_inputs, reading, read_shown, [*drawing_inputs, language], read_outputs)
 
     api_drawing.change(
         predict,

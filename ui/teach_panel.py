@@ -284,12 +284,19 @@ def teach_session(session: str | None, image, digit: Any, language: str, where: 
     return report
 
 
-def teach_from_page(png: str | None, digit: str, browser_language: str, request: gr.Request) -> tuple[str, Any, Any]:
-    """A digit button under the reading: teach with the canvas's drawing; the report, the forget button, and the
-    reading's title (the visitor's own model reads from now on)."""
+def teach_from_page(
+    png: str | None, upload: Any, shown: str, digit: str, browser_language: str, request: gr.Request
+) -> tuple[str, Any, Any]:
+    """A digit button under the reading: teach with the drawing the reading shows (``shown``: ``"upload"`` for the
+    upload panel's image, else the canvas's); the report, the forget button, and the reading's title (the visitor's
+    own model reads from now on). Values come unprocessed: the upload as its file value, the others as text."""
     language = page_language(browser_language, request)
     try:
-        image = decode_data_url(png)
+        if shown == "upload":
+            path = file_path(upload)
+            image = open_image(path) if path is not None else None
+        else:
+            image = decode_data_url(png)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="teach") from error
     report = teach_session(request.session_hash, image, digit, language, "teach")
@@ -389,7 +396,7 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
 def wire(
     panel: TeachPanel,
     language: gr.Textbox,
-    canvas: gr.components.Component,
+    drawing_inputs: list,
     reading: gr.Label,
     reread: Callable[..., Any],
     reread_inputs: list,
@@ -397,23 +404,26 @@ def wire(
 ) -> None:
     """The panel's events, /teach and /forget, and the session's end.
 
-    ``reading`` is the Draw tab's reading label (its title says whose model reads); ``reread`` (with its inputs and
-    outputs) is the Draw tab's own reading of the canvas: it runs after each teaching and forgetting, so the reading
-    shown comes from the right model. Like the Draw tab's own events, it runs without postprocessing (its values
-    come in the components' own shapes).
+    ``drawing_inputs`` are the Draw tab's canvas, upload panel and the hidden box that says which of the two the
+    reading shows (what :func:`teach_from_page` takes). ``reading`` is the Draw tab's reading label (its title says
+    whose model reads); ``reread`` (with its inputs and outputs) is the Draw tab's own reading of what it shows: it
+    runs after each teaching and forgetting, so the reading shown comes from the right model. Like the Draw tab's own
+    events, these run without pre- and postprocessing (values come in the components' own shapes).
     """
     page_event = dict(api_visibility="private", show_progress="hidden")
+    reread_event = dict(preprocess=False, postprocess=False, **page_event)
     for button in panel.digits:
         button.click(
             teach_from_page,
-            [canvas, button, language],
+            [*drawing_inputs, button, language],
             [panel.report, panel.forget, reading],
+            preprocess=False,
             concurrency_limit=4,
             **page_event,
-        ).success(reread, reread_inputs, reread_outputs, postprocess=False, **page_event)
+        ).success(reread, reread_inputs, reread_outputs, **reread_event)
     panel.forget.click(
         forget_from_page, language, [panel.report, panel.forget, panel.shared_reading, reading], **page_event
-    ).then(reread, reread_inputs, reread_outputs, postprocess=False, **page_event)
+    ).then(reread, reread_inputs, reread_outputs, **reread_event)
     panel.api_digit.change(
         teach_api,
         [panel.api_file, panel.api_digit],
