@@ -120,6 +120,14 @@ def remove_upload(page: Page) -> None:
     expect_empty_reading(page)
 
 
+def expect_upload_panel_empty(page: Page) -> None:
+    """The panel is back to its empty drop zone (no image, not even a broken one) and the reading to the prompt."""
+    expect(page.locator("#upload img")).to_have_count(0, timeout=READ_TIMEOUT_MS)
+    expect(page.locator("#upload").get_by_role("button", name="Remove Image")).to_have_count(0)
+    expect(page.locator(UPLOAD_INPUT)).to_have_count(1)
+    expect_empty_reading(page)
+
+
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport=DESKTOP, locale="en-US")
@@ -243,7 +251,7 @@ def test_chinese_page(browser: Browser, app_url: str, shots: Path, upload_files)
         expect(toast).to_be_in_viewport(ratio=1)  # slid in
         page.wait_for_timeout(500)
         page.screenshot(path=str(shots / "upload-error-zh.png"))  # the screen, with the toast
-        remove_upload(page)
+        expect_upload_panel_empty(page)
         path, digit = upload_files["png"]
         page.locator(UPLOAD_INPUT).set_input_files(path)
         expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
@@ -276,7 +284,7 @@ def test_upload_through_the_file_chooser(page: Page, shots: Path, upload_files) 
     expect(toast.locator('[data-testid="toast-text"]')).to_have_text(
         "The file is not a readable image (PNG, JPEG, WebP, BMP, GIF, ...)."
     )
-    remove_upload(page)
+    expect_upload_panel_empty(page)  # the refused file is not left in the panel as a broken image
     path, digit = upload_files["png"]  # the page keeps working after a bad file
     page.locator(UPLOAD_INPUT).set_input_files(path)
     expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)

@@ -212,7 +212,9 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         postprocess=False,
         **page_event,
     )
-    upload.change(read_upload, [upload, language], read_outputs, preprocess=False, postprocess=False, **page_event)
+    upload.change(
+        read_upload, [upload, language], read_outputs, preprocess=False, postprocess=False, **page_event
+    ).failure(None, None, upload, js="() => null")  # a refused file leaves the panel (no broken-image icon)
     # Which of the two the reading shows, set in the browser (no request): what "Not right? It is a …" teaches.
     canvas.drawn(None, None, shown, js="() => 'canvas'")
     upload.change(None, None, shown, js="() => 'upload'")
