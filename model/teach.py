@@ -12,6 +12,7 @@ recently used evicted first).
 
 from __future__ import annotations
 
+import ast
 import inspect
 import math
 import threading
@@ -74,8 +75,18 @@ def example_weights(own: int, replay: int, own_share: float, device: torch.devic
     return torch.cat([torch.full((own,), own_share / own), torch.full((replay,), (1 - own_share) / replay)]).to(device)
 
 
-#: The exact code of the training step, as the page shows it (the source of :func:`train_head`).
-TRAINING_CODE = inspect.getsource(train_head)
+def _source_without_docstring(function) -> str:
+    """A function's source without its docstring (what the page shows; the caption says the same in words)."""
+    source = inspect.getsource(function)
+    first = ast.parse(source).body[0].body[0]
+    if not (isinstance(first, ast.Expr) and isinstance(getattr(first.value, "value", None), str)):
+        return source
+    lines = source.splitlines(keepends=True)
+    return "".join(lines[: first.lineno - 1] + lines[first.end_lineno :])
+
+
+#: The exact code of the training step, as the page shows it (the source of :func:`train_head`, docstring aside).
+TRAINING_CODE = _source_without_docstring(train_head)
 DETACH_LINE = "features = body(x).detach()"
 
 

@@ -61,6 +61,17 @@ def test_the_page_shows_the_real_training_code_with_the_detach_line():
     assert TRAINING_CODE.startswith("def train_head(")
     assert DETACH_LINE in TRAINING_CODE
     assert "loss.backward()" in TRAINING_CODE and "parameter -= lr * parameter.grad" in TRAINING_CODE
+    assert '"""' not in TRAINING_CODE  # the docstring is left out; the caption says it in words
+    # The code shown runs, and trains exactly as the function the app calls.
+    namespace = {"torch": torch, "nn": nn, "F": torch.nn.functional, "Tensor": torch.Tensor}
+    exec(compile(TRAINING_CODE, "shown", "exec"), namespace)  # noqa: S102 - our own source, not user input
+    torch.manual_seed(0)
+    body = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.ReLU())
+    ours, shown = nn.Linear(32, 10), nn.Linear(32, 10)
+    shown.load_state_dict(ours.state_dict())
+    x, y, weight = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,)), torch.full((8,), 1 / 8)
+    assert namespace["train_head"](body, shown, x, y, weight, 4, 0.1) == train_head(body, ours, x, y, weight, 4, 0.1)
+    torch.testing.assert_close(shown.weight, ours.weight, rtol=0, atol=0)
 
 
 def test_each_step_is_the_step_torch_optim_sgd_takes():

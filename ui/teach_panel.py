@@ -342,7 +342,7 @@ CSS = """
 .teach-plots figcaption { font-size: 12px; color: var(--body-text-color-subdued); max-width: 300px; }
 .teach-key { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 2px 0 6px; }
 .teach-code { font-size: 12px; padding: 8px; border-radius: 6px; background: var(--code-background-fill, #f4f4f5);
-  overflow-x: auto; }
+  overflow-x: auto; white-space: pre-wrap; }
 .teach-code mark { background: #fde68a; color: #111; border-radius: 3px; }
 .teach-time { font-size: 12px; color: var(--body-text-color-subdued); }
 .teach-report summary { cursor: pointer; margin: 6px 0; }
