@@ -50,19 +50,27 @@ CAPACITY = 5000  # sessions with a personal head; the least recently used is dro
 
 
 def train_head(
-    body: nn.Module, head: nn.Linear, x: Tensor, y: Tensor, weight: Tensor, steps: int, lr: float
+    body: nn.Module,
+    head: nn.Linear,
+    x: Tensor,
+    y: Tensor,
+    weight: Tensor,
+    steps: int,
+    lr: float,
 ) -> list[float]:
     """Train ``head`` on ``body``'s features of ``x`` by plain gradient descent; the body is frozen. ``weight`` says
-    how much each example counts (it sums to 1). Returns the loss of each step."""
-    features = body(x).detach()  # ← the body is frozen: no gradient flows back past this line
+    how much each example counts (it sums to 1). Returns the loss of each step. (Lines kept short: the page shows
+    this code.)"""
+    features = body(x).detach()  # frozen: no gradient flows back past here
     losses = []
     for _ in range(steps):
-        loss = (F.cross_entropy(head(features), y, reduction="none") * weight).sum()
+        per_example = F.cross_entropy(head(features), y, reduction="none")
+        loss = (per_example * weight).sum()
         head.zero_grad()
         loss.backward()  # gradients for head.weight and head.bias only
         with torch.no_grad():
             for parameter in head.parameters():
-                parameter -= lr * parameter.grad  # one SGD step, as torch.optim.SGD(head.parameters(), lr) takes
+                parameter -= lr * parameter.grad  # as torch.optim.SGD steps
         losses.append(loss.item())
     return losses
 
