@@ -108,18 +108,20 @@ def test_the_api_pages_examples_work(client, digits, tmp_path, monkeypatch):
     assert top(client.predict(handle_file("digit.png"), api_name="/classify")) == str(label)
 
 
-def test_predict_refuses_in_the_callers_language(server_url, tmp_path):
+@pytest.mark.parametrize("endpoint", ["/predict", "/classify"])
+def test_a_refusal_comes_in_the_callers_language(server_url, tmp_path, endpoint):
     """No page, so the caller's Accept-Language picks the message's language."""
     fake = tmp_path / "notes.png"
     fake.write_text("this is a text file, not a PNG")
     drawing = {"background": None, "layers": [], "composite": handle_file(str(fake))}
+    argument = drawing if endpoint == "/predict" else handle_file(str(fake))
     for accept_language, message in (
         ("zh-CN,zh;q=0.9", "这个文件不是能读取的图片"),
         ("en-US,en;q=0.9", "The file is not a readable image"),
     ):
         caller = Client(server_url, verbose=False, headers={"Accept-Language": accept_language})
         with pytest.raises(AppError) as caught:
-            caller.predict(drawing, api_name="/predict")
+            caller.predict(argument, api_name=endpoint)
         assert message in str(caught.value)
 
 

@@ -144,16 +144,17 @@ def _field_or_problem(path: str | None) -> np.ndarray | DrawingError | None:
         return error
 
 
-def classify(image: list[Any]) -> tuple[list[dict]]:
+def classify(image: list[Any], request: gr.Request) -> tuple[list[dict]]:
     """/classify, batched: each image file → its label (a digit, or "?" when not sure) and the ten probabilities
     (``{}`` for a blank image); one forward pass for the batch.
 
-    A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason; inside a
-    batch of several calls (where raising would fail them all), its answer is the reason as its label.
+    A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason, in the
+    caller's Accept-Language; inside a batch of several calls (where raising would fail them all), its answer is the
+    reason, in English, as its label (a batched function gets one request for the whole batch, not one per call).
     """
     fields = [_field_or_problem(file_path(value)) for value in image]
     if len(fields) == 1 and isinstance(fields[0], DrawingError):
-        raise refuse_drawing(fields[0], "en", where="/classify")
+        raise refuse_drawing(fields[0], page_language(None, request), where="/classify")
     labels: list[dict] = [{} for _ in fields]
     for index, field in enumerate(fields):
         if isinstance(field, DrawingError):
