@@ -37,7 +37,8 @@ REPLAY_PATH = Path(__file__).resolve().parent.parent / "assets" / "replay" / "re
 # the first teaching). The visitor's drawings and their warps weigh OWN_SHARE of the loss, the replay digits the rest:
 # with a plain mean (the drawings ~5% of the batch) a correction of a digit the model was sure of took only at a
 # learning rate whose loss curve jumped up and down, and then 12 of 40 such corrections did not take. With 30% and a
-# small rate, 40 of 40 take, the curve falls smoothly, and the MNIST slice stays above 98.5% after 10 teachings.
+# small rate, 40 of 40 take, 36 of their 40 loss curves never step up by 0.05, and the MNIST slice stays above 98.5%
+# after 10 teachings.
 STEPS = 60
 LEARNING_RATE = 0.02
 OWN_SHARE = 0.3  # the visitor's drawings (and their warps) weigh this much of the loss; the replay digits the rest
