@@ -422,8 +422,7 @@ def test_keyboard_only(page: Page) -> None:
 
 def test_quick_writes_are_all_counted_in_order(page: Page) -> None:
     page.get_by_role("radio", name="x ** 2").check()
-    # The new op's run is back before the writes start: a write typed in the same few milliseconds as the op's
-    # answer can pick up the answer's text (seen once in a loaded full run: "119" for "11").
+    # The new op's run is back before the writes start (a cell selected while the answer arrives: the next test).
     expect(cell(page, 2)).to_have_value("9")
     for value in ("11", "12", "13", "14", "15"):
         write(page, 2, value)  # no waiting between writes
@@ -433,3 +432,16 @@ def test_quick_writes_are_all_counted_in_order(page: Page) -> None:
     code = page.locator("#lab-code")
     for value in ("11", "12", "13", "14", "15"):
         expect(code).to_contain_text(f"z[2] = {value}.0")
+
+
+def test_a_cell_selected_before_a_new_ops_answer_is_overwritten_not_appended_to(page: Page) -> None:
+    """Select a cell's text, then the new op's answer replaces it: what is typed next replaces the new value too."""
+    page.get_by_role("radio", name="x ** 2").check()
+    target = cell(page, 2)
+    target.click()
+    page.keyboard.press("Control+A")  # usually before the op's answer is back
+    expect(target).to_have_value("9")  # the answer, while the cell is in focus and selected
+    page.keyboard.type("11")
+    page.keyboard.press("Enter")
+    expect(page.locator("#lab-code")).to_contain_text("z[2] = 11.0")
+    expect(target).to_have_value("11")

@@ -149,7 +149,13 @@ watch('value', () => {
   // one being typed into.
   element.querySelectorAll('input[data-index]').forEach(input => {
     const index = Number(input.dataset.index);
-    input.value = typed && typed.index === index ? typed.text : props.value.cells[index];
+    const typing = typed && typed.index === index;
+    const text = typing ? typed.text : props.value.cells[index];
+    if (input.value === text) return;
+    input.value = text;
+    // A cell in focus but not typed into yet (say, just selected to be overwritten) gets its new value selected, so
+    // the next key replaces it as it would have replaced the old one (not appended to it).
+    if (!typing && document.activeElement === input) input.select();
   });
   if (focusIndex === null) return;
   const input = element.querySelector(`input[data-index="${focusIndex}"]`);
