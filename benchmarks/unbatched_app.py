@@ -13,16 +13,16 @@ import gradio as gr
 import torch
 
 from model.inference import CLASS_NAMES, DigitReader
-from model.preprocess import DrawingError, ink_map, mnist_field, open_image
-from ui.upload import api_image, file_path
+from model.preprocess import DrawingError, ink_map, mnist_field
+from ui.upload import api_image, uploaded_image
 
 READER = DigitReader.load()  # MNIST_DEVICE, else cuda, mps, cpu: as app.py
 
 
 def classify(image: dict | None) -> dict | None:
-    path = file_path(image)
     try:
-        field = mnist_field(ink_map(open_image(path))) if path is not None else None
+        opened = uploaded_image(image)
+        field = mnist_field(ink_map(opened)) if opened is not None else None
     except DrawingError as error:
         raise gr.Error(str(error)) from error
     if field is None:

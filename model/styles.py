@@ -281,7 +281,7 @@ def canvas_drawing(
     sketch = Sketch(digit)
     top, bottom, left, right = sketch.box()
     centre_line = skeleton(sketch.ink[top : bottom + 1, left : right + 1])
-    drawn_height = rng.uniform(50, 110) if thick else rng.uniform(160, 250)
+    drawn_height = rng.uniform(50, 110) if thick else rng.uniform(160, 250)  # drawn always: the same random stream
     height = drawn_height if height is None else height
     pen = CANVAS_BRUSH if thick else int(rng.integers(2, 5))
     scale = height / (bottom - top + 1)

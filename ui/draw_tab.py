@@ -12,7 +12,7 @@ import gradio as gr
 import numpy as np
 
 from compute import READER, network_probabilities, network_reading
-from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, open_image
+from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field
 from model.unsure import is_unsure, label_value
 from ui import teach_panel
 from ui.canvas import DrawingCanvas, example_urls
@@ -20,7 +20,7 @@ from ui.errors import log, refuse_drawing
 from ui.i18n import TEXTS, canvas_texts, text
 from ui.language import page_language
 from ui.render import insight_html, placeholder_html, top_reading_html
-from ui.upload import api_image, api_sketchpad, file_path, upload_panel
+from ui.upload import api_image, api_sketchpad, upload_panel, uploaded_image
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,9 +111,8 @@ def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> 
 def read_upload(upload: Any, browser_language: str, request: gr.Request) -> tuple[dict | None, str, str, str]:
     """The upload panel's reading (its value unprocessed: the file's path is opened here, with our checks)."""
     language = page_language(browser_language, request)
-    path = file_path(upload)
     try:
-        return _read(open_image(path) if path is not None else None, language, request.session_hash)
+        return _read(uploaded_image(upload), language, request.session_hash)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="upload") from error
 
@@ -136,10 +135,12 @@ def predict(drawing: Any, request: gr.Request) -> tuple[dict | None, str, str]:
         raise refuse_drawing(error, language, where="/predict") from error
 
 
-def _field_or_problem(path: str | None) -> np.ndarray | DrawingError | None:
-    """An image file's 28×28 field, ``None`` when blank, or the error saying why it cannot be read."""
+def _field_or_problem(payload: Any) -> np.ndarray | DrawingError | None:
+    """An unprocessed file value's 28×28 field, ``None`` when no file or blank, or the error saying why it cannot be
+    read."""
     try:
-        return mnist_field(ink_map(open_image(path))) if path is not None else None
+        image = uploaded_image(payload)
+        return mnist_field(ink_map(image)) if image is not None else None
     except DrawingError as error:
         return error
 
@@ -152,7 +153,7 @@ def classify(image: list[Any], request: gr.Request) -> tuple[list[dict]]:
     caller's Accept-Language; inside a batch of several calls (where raising would fail them all), its answer is the
     reason, in English, as its label (a batched function gets one request for the whole batch, not one per call).
     """
-    fields = [_field_or_problem(file_path(value)) for value in image]
+    fields = [_field_or_problem(value) for value in image]
     if len(fields) == 1 and isinstance(fields[0], DrawingError):
         raise refuse_drawing(fields[0], page_language(None, request), where="/classify")
     labels: list[dict] = [{} for _ in fields]

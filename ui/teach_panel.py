@@ -23,7 +23,7 @@ import numpy as np
 
 from compute import CPU_READER, READER, _on_gpu_or_cpu, _reports_gpu_errors, gpu
 from model.inference import CLASS_NAMES, Reading
-from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field, open_image
+from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field
 from model.teach import (
     CAPACITY,
     DETACH_LINE,
@@ -39,7 +39,7 @@ from model.unsure import label_value
 from ui.errors import refuse, refuse_drawing
 from ui.i18n import text
 from ui.language import page_language
-from ui.upload import api_image, file_path
+from ui.upload import api_image, uploaded_image
 
 TEACH_GPU_SECONDS = 5  # what a teaching asks ZeroGPU for (as compute.py's calls); a warm one takes milliseconds
 TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
@@ -292,11 +292,7 @@ def teach_from_page(
     own model reads from now on). Values come unprocessed: the upload as its file value, the others as text."""
     language = page_language(browser_language, request)
     try:
-        if shown == "upload":
-            path = file_path(upload)
-            image = open_image(path) if path is not None else None
-        else:
-            image = decode_data_url(png)
+        image = uploaded_image(upload) if shown == "upload" else decode_data_url(png)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="teach") from error
     report = teach_session(request.session_hash, image, digit, language, "teach")
@@ -315,9 +311,8 @@ def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, A
 def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
     """/teach: an image file (like /classify) and a digit 0–9 → the JSON report; this session's model learns."""
     language = page_language(None, request)
-    path = file_path(image)
     try:
-        opened = open_image(path) if path is not None else None
+        opened = uploaded_image(image)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="/teach") from error
     return teach_session(request.session_hash, opened, digit, language, "/teach")

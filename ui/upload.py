@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import gradio as gr
+from PIL import Image
+
+from model.preprocess import open_image
 
 # What the API page shows as an example file: the README's ``handle_file("digit.png")`` (any picture of a digit).
 EXAMPLE_FILE = {"path": "digit.png", "url": "digit.png", "orig_name": "digit.png", "meta": {"_type": "gradio.FileData"}}
@@ -43,3 +46,10 @@ def file_path(payload: Any) -> str | None:
     if isinstance(payload, Mapping):
         return payload.get("path") or None
     return None
+
+
+def uploaded_image(payload: Any) -> Image.Image | None:
+    """The image in an unprocessed file value, opened with our checks; ``None`` when no file was sent.
+    Raises ``DrawingError`` (model/preprocess.py) when the file is not a readable image."""
+    path = file_path(payload)
+    return open_image(path) if path is not None else None
