@@ -4,10 +4,15 @@
 per call; elsewhere the decorator does nothing. Each GPU call takes and returns plain NumPy/Python values (never a
 CUDA tensor), which is what ZeroGPU's worker pickles.
 
-Readings never fail because the GPU is gone: when a GPU call fails (ZeroGPU quota, no free GPU, a dead worker, no
-driver, a CUDA error) the reading comes from a CPU copy of the network and says so in its ``device``
-(``"cpu (GPU unavailable: quota)"``); the GPU is then left alone for ``MNIST_GPU_RETRY_S`` seconds (default 60),
-so a visitor drawing sees no error and the log gets one line, not one per stroke.
+Every GPU call is declared with :func:`gpu_call` (``@spaces.GPU`` with its duration, failures passed back whole,
+listed in :data:`GPU_CALLS`) and made through :func:`on_gpu_or_cpu`. Readings and teachings never fail because the GPU
+is gone: when a GPU call fails (ZeroGPU quota, no free GPU, a dead worker, no driver, a CUDA error) the CPU copy of
+the network answers, and the answer (a :class:`Computed`) names why in its ``gpu_unavailable`` field (a
+:data:`GpuReason`, which ``ui/`` words); the GPU is then left alone for ``MNIST_GPU_RETRY_S`` seconds (default 60), so
+a visitor drawing sees no error and the log gets one line, not one per stroke. A lab run asked for on ``cuda`` has no
+CPU twin: it raises :class:`GpuUnavailable` with the reason.
+
+This module imports nothing from ``ui/``: it answers with facts, and the page words them.
 """
 
 from __future__ import annotations
@@ -25,10 +30,14 @@ except ImportError:  # pragma: no cover - `spaces` is in requirements.txt, but t
     ZERO_GPU = False
 
 
+import logging
 import os
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 import gradio as gr
 import numpy as np
@@ -38,9 +47,9 @@ from gradio.context import LocalContext
 from lab import detach as lab
 from model.device import nvidia_driver_present
 from model.inference import DigitReader, Reading
-from ui.errors import log, refuse
-from ui.i18n import text
-from ui.language import page_language
+from model.teach import PersonalHead, Teacher
+
+log = logging.getLogger("touch_pytorch")  # ui/errors.py gives it its one-line format
 
 READER = DigitReader.load()  # onto the GPU (or MPS, or CPU) once, at import, and it stays there
 # The CPU copy answers when the GPU cannot (2.7 MB of weights; a reading is ~1.3 MFLOP). On ZeroGPU, READER's
@@ -49,6 +58,12 @@ CPU_READER = READER if READER.device.type == "cpu" else DigitReader.load(device=
 # One 28×28 forward is ~0.2 ms on one thread; with several, thread hand-offs cost more than the work, and
 # concurrent requests already keep the cores busy.
 torch.set_num_threads(1)
+TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
+CPU_TEACHER = TEACHER if READER is CPU_READER else Teacher.load(CPU_READER.model)
+# Teachings on the CPU run one at a time in this one thread. Their batches are megabytes of short-lived tensors; made
+# in Gradio's many request threads, each thread's malloc arena kept its own high-water mark and the server grew by
+# ~60 MiB over 500 concurrent teachings. One thread, one arena. (On 2 cores, parallel teachings gained no time.)
+_CPU_TEACHING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpu-teaching")
 
 # What each GPU call asks ZeroGPU for, in seconds. ZeroGPU admits a call only if the visitor's quota left covers
 # the requested duration (default 60 s). A warm call is milliseconds; a cold worker (fork, CUDA context, 2.7 MB of
@@ -57,6 +72,39 @@ torch.set_num_threads(1)
 READING_GPU_SECONDS = 5
 BATCH_GPU_SECONDS = 5
 LAB_GPU_SECONDS = 5
+TEACH_GPU_SECONDS = 5
+
+#: Why a GPU call did not run, by name (``ui/`` has the words for each).
+GpuReason = Literal[
+    "quota",
+    "duration too long",
+    "no GPU free",
+    "no driver",
+    "no GPU",
+    "out of memory",
+    "worker error",
+    "scheduling",
+    "error",
+]
+GPU_REASONS: tuple[GpuReason, ...] = get_args(GpuReason)
+T = TypeVar("T")
+
+
+class GpuUnavailable(RuntimeError):
+    """A GPU call that cannot run (and has no CPU twin); ``reason`` says why."""
+
+    def __init__(self, reason: GpuReason) -> None:
+        self.reason = reason
+        super().__init__(f"GPU unavailable: {reason}")
+
+
+@dataclass(frozen=True)
+class Computed(Generic[T]):
+    """A GPU call's answer: its ``value``, and why the CPU copy gave it instead of the GPU (``None``: the GPU did, or
+    this server has none to fall back from)."""
+
+    value: T
+    gpu_unavailable: GpuReason | None = None
 
 
 class GpuFallback:
@@ -73,7 +121,7 @@ class GpuFallback:
         self._down: dict[str, list] = {}  # who ("*" or a visitor) → [reason, retry at, one call retrying now]
         self._lock = threading.Lock()
 
-    def reason(self, visitor: str | None = None) -> str | None:
+    def reason(self, visitor: str | None = None) -> GpuReason | None:
         """Why ``visitor`` (or everyone) does not use the GPU right now; ``None`` while it works."""
         with self._lock:
             entry = (self._down.get(visitor) if visitor else None) or self._down.get(self.EVERYONE)
@@ -89,7 +137,7 @@ class GpuFallback:
                 entry[2] = True
             return True
 
-    def failed(self, reason: str, visitor: str | None = None) -> None:
+    def failed(self, reason: GpuReason, visitor: str | None = None) -> None:
         key = visitor if reason == "quota" and visitor else self.EVERYONE
         with self._lock:
             for entry in (self._down.get(k) for k in (self.EVERYONE, visitor)):
@@ -122,7 +170,7 @@ def visitor() -> str | None:
 FALLBACK = GpuFallback(float(os.environ.get("MNIST_GPU_RETRY_S", "60")))
 
 
-def gpu_failure_reason(error: BaseException) -> str:
+def gpu_failure_reason(error: BaseException) -> GpuReason:
     """A short name for why a GPU call failed, from ZeroGPU's error titles and messages or CUDA's."""
     words = f"{getattr(error, 'title', '') or ''} {type(error).__name__} {error}".lower()
     for reason, signs in (
@@ -155,34 +203,58 @@ def _reports_gpu_errors(task):
     return on_gpu
 
 
-@gpu(duration=READING_GPU_SECONDS)
-@_reports_gpu_errors
+GPU_CALLS: list[Callable[..., Any]] = []  # every @spaces.GPU function of the app, in the order declared
+
+
+def gpu_call(seconds: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Declare a function that runs on the GPU: ZeroGPU lends one for at most ``seconds`` per call (elsewhere the
+    function runs as it is), its failures come back whole, and it is listed in :data:`GPU_CALLS`. It must take and
+    return NumPy and plain Python values, never a CUDA tensor (what ZeroGPU's worker pickles)."""
+
+    def declare(task: Callable[..., T]) -> Callable[..., T]:
+        call = gpu(duration=seconds)(_reports_gpu_errors(task))
+        GPU_CALLS.append(call)
+        return call
+
+    return declare
+
+
+@gpu_call(READING_GPU_SECONDS)
 def gpu_reading(field: np.ndarray) -> Reading:
     """One 28×28 field → the network's reading on the GPU (NumPy in, NumPy out: what ZeroGPU's worker pickles)."""
     return READER.read(torch.from_numpy(field))
 
 
-@gpu(duration=BATCH_GPU_SECONDS)
-@_reports_gpu_errors
+@gpu_call(BATCH_GPU_SECONDS)
 def gpu_probabilities(fields: np.ndarray) -> np.ndarray:
     """``N×1×28×28`` fields → ``N×10`` probabilities on the GPU, one forward pass."""
     return READER.probabilities(torch.from_numpy(fields))
 
 
-@gpu(duration=LAB_GPU_SECONDS)
-@_reports_gpu_errors
+@gpu_call(LAB_GPU_SECONDS)
 def run_lab_on_gpu(*args) -> dict:
     """The detach() experiment on the GPU (ZeroGPU lends it for this call)."""
     return lab.run_experiment(*args)
 
 
-GPU_CALLS = (gpu_reading, gpu_probabilities, run_lab_on_gpu)  # every @spaces.GPU function of the app
+@gpu_call(TEACH_GPU_SECONDS)
+def gpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
+    """One teaching on the GPU: NumPy in (the layer, the 28×28 field), NumPy and plain values out."""
+    new_head, report = TEACHER.teach(head, field, digit)
+    return new_head, report.as_dict()
 
 
-def _on_gpu_or_cpu(on_gpu, on_cpu, *args) -> tuple[Any, str | None]:
-    """``on_gpu(*args)`` when the GPU can be tried and works, else ``on_cpu(*args)``; also why not the GPU."""
+def cpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
+    """The same teaching on the CPU copy, in the one CPU teaching thread."""
+    new_head, report = _CPU_TEACHING_THREAD.submit(CPU_TEACHER.teach, head, field, digit).result()
+    return new_head, report.as_dict()
+
+
+def on_gpu_or_cpu(on_gpu: Callable[..., T], on_cpu: Callable[..., T], *args: Any) -> Computed[T]:
+    """``on_gpu(*args)`` (a :func:`gpu_call`) when the GPU can be tried and works, else ``on_cpu(*args)`` with the
+    reason the GPU did not answer."""
     if READER is CPU_READER:  # no GPU on this server: nothing to fall back from
-        return on_cpu(*args), None
+        return Computed(on_cpu(*args))
     who = visitor()
     if FALLBACK.should_try(who):
         try:
@@ -191,38 +263,35 @@ def _on_gpu_or_cpu(on_gpu, on_cpu, *args) -> tuple[Any, str | None]:
             FALLBACK.failed(gpu_failure_reason(error), who)
         else:
             FALLBACK.succeeded(who)
-            return result, None
-    return on_cpu(*args), FALLBACK.reason(who)
+            return Computed(result)
+    return Computed(on_cpu(*args), FALLBACK.reason(who))
 
 
-def network_reading(field: np.ndarray) -> Reading:
-    """One 28×28 field → the network's reading: on the GPU, or from the CPU copy when the GPU fails.
-
-    The reading's ``device`` says where it was made, e.g. ``"cuda:0"``, ``"cpu"``, or
-    ``"cpu (GPU unavailable: quota)"`` when the GPU should have read it but could not.
-    """
-    reading, reason = _on_gpu_or_cpu(gpu_reading, lambda f: CPU_READER.read(torch.from_numpy(f)), field)
-    if reason is not None:
-        reading.device = f"{reading.device} (GPU unavailable: {reason})"
-    return reading
+def network_reading(field: np.ndarray) -> Computed[Reading]:
+    """One 28×28 field → the network's reading: on the GPU, or from the CPU copy when the GPU fails. The reading's
+    ``device`` says where it was made (``"cuda:0"``, ``"cpu"``); ``gpu_unavailable`` why not on the GPU."""
+    return on_gpu_or_cpu(gpu_reading, lambda f: CPU_READER.read(torch.from_numpy(f)), field)
 
 
 def network_probabilities(fields: np.ndarray) -> np.ndarray:
     """``N×1×28×28`` fields → ``N×10`` probabilities (one forward pass), from the CPU copy when the GPU fails."""
-    probabilities, _ = _on_gpu_or_cpu(
-        gpu_probabilities, lambda f: CPU_READER.probabilities(torch.from_numpy(f)), fields
-    )
-    return probabilities
+    return on_gpu_or_cpu(gpu_probabilities, lambda f: CPU_READER.probabilities(torch.from_numpy(f)), fields).value
 
 
-def _no_gpu_here() -> str | None:
+def teach(head: PersonalHead | None, field: np.ndarray, digit: int) -> Computed[tuple[PersonalHead, dict]]:
+    """Teach ``head`` (``None``: the shared layer) that ``field`` is ``digit``: on the GPU, or on the CPU copy when
+    it fails. The value is the new layer and the teaching's report (``model.teach``'s, as a dict)."""
+    return on_gpu_or_cpu(gpu_teaching, cpu_teaching, head, field, digit)
+
+
+def _no_gpu_here() -> GpuReason | None:
     """Why no GPU call can ever work on this server (no GPU, no driver), or ``None``."""
     if ZERO_GPU:
         return None if nvidia_driver_present() else "no driver"
     return None if READER.device.type == "cuda" else "no GPU"
 
 
-def gpu_unavailable_reason() -> str | None:
+def gpu_unavailable_reason() -> GpuReason | None:
     """Why a GPU call cannot work right now (``None`` when it can): no GPU, no driver, or a recent failure."""
     return _no_gpu_here() or FALLBACK.reason(visitor())
 
@@ -238,12 +307,11 @@ def run_lab(
     mode: str = lab.DEFAULT_MODE,
     device: str = "cpu",
     edits: Any = None,
-    language: str | None = None,
 ) -> dict:
     """The detach() experiment on ``device``; ``cuda`` through the GPU call (ZeroGPU lends the GPU per call).
 
-    Bad input raises ``lab.LabInputError``; a GPU run that cannot happen raises ``gr.Error`` saying why, in
-    ``language`` (by default the current request's: its Accept-Language).
+    Bad input raises ``lab.LabInputError``; a GPU run that cannot happen raises :class:`GpuUnavailable` with the
+    reason.
     """
     if device != "cuda":
         return lab.run_experiment(x, op, mode, device, edits)
@@ -254,20 +322,11 @@ def run_lab(
     reason = _no_gpu_here()
     if reason is None and FALLBACK.should_try(who):
         try:
-            report = run_lab_on_gpu(x, op, mode, device, edits)
+            run = run_lab_on_gpu(x, op, mode, device, edits)
         except Exception as error:  # noqa: BLE001 - any GPU failure is answered with its reason
             reason = gpu_failure_reason(error)
             FALLBACK.failed(reason, who)
         else:
             FALLBACK.succeeded(who)
-            return report
-    reason = reason or FALLBACK.reason(who) or "error"
-    if language is None:
-        language = page_language(None, LocalContext.request.get(None))
-    raise refuse(gpu_refusal(reason, language), language, where="lab, cuda", english=gpu_refusal(reason, "en"))
-
-
-def gpu_refusal(reason: str, language: str) -> str:
-    """The lab's message for a GPU run that cannot happen, with the reason, in ``language``."""
-    why = text("gpu_reason_" + reason.lower().replace(" ", "_"), language)
-    return text("gpu_lab_refused", language).format(reason=why)
+            return run
+    raise GpuUnavailable(reason or FALLBACK.reason(who) or "error")

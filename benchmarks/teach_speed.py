@@ -47,6 +47,7 @@ def canvas_pngs(count: int, seed: int = 0) -> list[tuple[bytes, int]]:
 
 def in_process(calls: int) -> None:
     os.environ.setdefault("MNIST_DEVICE", "cpu")
+    import compute
     from compute import network_reading
     from model.preprocess import decode_data_url, ink_map, mnist_field
     from ui import teach_panel
@@ -61,7 +62,7 @@ def in_process(calls: int) -> None:
 
     def live_reading(url: str) -> str:
         field = mnist_field(ink_map(decode_data_url(url)))
-        return insight_html(field, network_reading(field), captions)
+        return insight_html(field, network_reading(field).value, captions)
 
     teach_panel.teach_field(None, mnist_field(ink_map(decode_data_url(urls[0]))), 0)  # warm-up, not counted
     for index, (url, (_, digit)) in enumerate(zip(urls, drawings)):
@@ -85,14 +86,12 @@ def in_process(calls: int) -> None:
             ("live reading", read_ms),
         ):
             columns[key].append(value)
-    header("Teaching call, in process (server time, ms)", f"{calls} calls, device {teach_panel.TEACHER.device}")
+    header("Teaching call, in process (server time, ms)", f"{calls} calls, device {compute.TEACHER.device}")
     rows = [[key, fmt(percentile(v, 50), 2), fmt(percentile(v, 90), 2), fmt(max(v), 2)] for key, v in columns.items()]
     print(table(["part", "p50", "p90", "max"], rows))
     ratio = percentile(columns["teaching call"], 50) / percentile(columns["live reading"], 50)
     print(f"\nteaching call / live reading (p50): {ratio:.1f}×; goal: teaching call ≤ 100 ms")
-    print(
-        f"(steps: {teach_panel.TEACHER.steps}; batch per teaching: the drawing + warps + earlier drawings + replay)\n"
-    )
+    print(f"(steps: {compute.TEACHER.steps}; batch per teaching: the drawing + warps + earlier drawings + replay)\n")
 
 
 def through_server(calls: int) -> None:

@@ -152,7 +152,6 @@ def probe_gpu_calls() -> dict[str, dict]:
     import numpy as np
 
     import compute
-    from ui import teach_panel
 
     with np.load(Path(__file__).resolve().parent / "data" / "mnist_test_2000.npz") as data:
         fields = (data["images"][:4] / 255).astype(np.float32)[:, None]
@@ -164,7 +163,7 @@ def probe_gpu_calls() -> dict[str, dict]:
         "gpu_teaching": (None, fields[0][0], (labels[0] + 1) % 10),  # teach a wrong digit: the layer must move
     }
     report = {}
-    for call in (*compute.GPU_CALLS, teach_panel.gpu_teaching):  # teach_panel's is the app's other GPU call
+    for call in compute.GPU_CALLS:
         args = arguments[call.__name__]
         body = getattr(call, "__wrapped__", call)  # what ZeroGPU's worker runs
         entry: dict = {"zero_gpu_wrapped": hasattr(call, "zerogpu"), "reader_device": str(compute.READER.device)}

@@ -45,10 +45,15 @@ def test_the_one_line_reading_names_the_top_class():
 
 
 def test_the_gpu_fallback_note_is_said_in_the_page_language():
-    from ui.draw_tab import device_words
+    """compute.py names the reason in a field; the page words it (English keeps the short name the API has always
+    said)."""
+    from compute import GPU_REASONS
+    from ui.gpu_words import device_words
 
-    assert device_words("cpu (GPU unavailable: quota)", "en") == "cpu (GPU unavailable: quota)"
-    chinese = device_words("cpu (GPU unavailable: quota)", "zh-CN")
+    assert device_words("cpu", "quota", "en") == "cpu (GPU unavailable: quota)"
+    chinese = device_words("cpu", "quota", "zh-CN")
     assert chinese.startswith("cpu（") and "配额" in chinese and "quota" not in chinese
-    assert device_words("cuda:0", "zh-CN") == "cuda:0"
-    assert device_words("cpu (GPU unavailable: something_new)", "zh-CN") == "cpu (GPU unavailable: something_new)"
+    assert device_words("cuda:0", None, "zh-CN") == "cuda:0"
+    for reason in GPU_REASONS:  # every reason compute can give has its words
+        for language in LANGUAGES:
+            assert reason not in device_words("cpu", reason, "zh-CN") and device_words("cpu", reason, language)

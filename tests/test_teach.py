@@ -285,11 +285,11 @@ def test_the_store_is_safe_across_threads():
 
 def test_cpu_teachings_run_one_at_a_time_in_one_thread(monkeypatch, slice_fields):
     """Teachings from many request threads run in the one teaching thread (one malloc arena), never two at once."""
-    from ui import teach_panel
+    import compute
 
     threads, running, most = [], [0], [0]
     lock = threading.Lock()
-    original = teach_panel.CPU_TEACHER.teach
+    original = compute.CPU_TEACHER.teach
 
     def recording(*args, **kwargs):
         with lock:
@@ -302,9 +302,9 @@ def test_cpu_teachings_run_one_at_a_time_in_one_thread(monkeypatch, slice_fields
             with lock:
                 running[0] -= 1
 
-    monkeypatch.setattr(teach_panel.CPU_TEACHER, "teach", recording)
+    monkeypatch.setattr(compute.CPU_TEACHER, "teach", recording)
     fields = slice_fields[0]
     with ThreadPoolExecutor(4) as pool:
-        reports = list(pool.map(lambda i: teach_panel._cpu_teaching(None, fields[i], (i + 1) % 10)[1], range(6)))
+        reports = list(pool.map(lambda i: compute.cpu_teaching(None, fields[i], (i + 1) % 10)[1], range(6)))
     assert [report["digit"] for report in reports] == [(i + 1) % 10 for i in range(6)]
     assert len(threads) == 6 and set(threads) == {"cpu-teaching_0"} and most[0] == 1

@@ -222,14 +222,13 @@ PROBE = """
 import json, pickle
 import numpy as np
 import compute
-from ui import teach_panel
 fields = np.load("tests/data/mnist_test_2000.npz")["images"][:2].astype(np.float32) / 255
-body = teach_panel.gpu_teaching.__wrapped__  # what ZeroGPU's worker runs
+body = compute.gpu_teaching.__wrapped__  # what ZeroGPU's worker runs
 head, report = body(None, fields[0], 8)
 head, report = body(*pickle.loads(pickle.dumps((head, fields[1], 3))))  # the layer travels with the call
 back = pickle.loads(pickle.dumps((head, report)))
 print("PROBE " + json.dumps({
-    "wrapped": hasattr(teach_panel.gpu_teaching, "zerogpu"),
+    "wrapped": hasattr(compute.gpu_teaching, "zerogpu"),
     "device": back[1]["device"],
     "lessons": back[0].lessons,
     "types": sorted({type(value).__name__ for value in vars(back[0]).values()}),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from model.unsure import is_unsure, label_value
 from ui import teach_panel
 from ui.canvas import DrawingCanvas, example_urls
 from ui.errors import log, refuse_drawing
+from ui.gpu_words import device_words
 from ui.i18n import TEXTS, canvas_texts, text
 from ui.language import page_language
 from ui.render import insight_html, placeholder_html, top_reading_html
@@ -55,19 +55,6 @@ def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str,
     return welcome(page_language(browser_language, request))
 
 
-_FALLBACK = re.compile(r"^(?P<device>\S+) \(GPU unavailable: (?P<reason>[a-z_]+)\)$")
-
-
-def device_words(device: str, language: str) -> str:
-    """The status line's device, with compute's fallback note (``cpu (GPU unavailable: quota)``) said in
-    ``language`` (English keeps compute's short reason word)."""
-    fallback = _FALLBACK.match(device)
-    if fallback is None or language == "en" or f"gpu_reason_{fallback['reason']}" not in TEXTS[language]:
-        return device
-    reason = text(f"gpu_reason_{fallback['reason']}", language)
-    return f"{fallback['device']}（{text('gpu_unavailable', language)}：{reason}）"
-
-
 def _read(image, language: str, session: str | None) -> tuple[dict, str, str, str, dict]:
     """Image → (label value, insight panel, device and timing line, top line, the shared model's label); a blank one
     gets the prompt. Once the session has taught (teach_panel), the label is its own model's reading, with the shared
@@ -81,7 +68,8 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
     if field is None:
         return welcome(language)
     prepared = time.perf_counter()
-    reading = network_reading(field)
+    computed = network_reading(field)
+    reading = computed.value
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
     shown, shared = teach_panel.readings(session, reading)  # the visitor's own model's, once they have taught
@@ -91,7 +79,7 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
         )
     total_ms = (time.perf_counter() - started) * 1000
     status = (
-        f"{device_words(reading.device, language)} · "
+        f"{device_words(reading.device, computed.gpu_unavailable, language)} · "
         f"{text('status_preprocess', language)} {(prepared - started) * 1000:.1f} ms · "
         f"{text('status_forward', language)} {reading.forward_ms:.2f} ms · "
         f"{text('status_total', language)} {total_ms:.1f} ms"

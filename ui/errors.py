@@ -32,6 +32,13 @@ def refuse(message: str, language: str, *, where: str = "", english: str | None 
     return gr.Error(message, title=text("error_title", language), print_exception=False)
 
 
+def refuse_text(key: str, language: str, *, where: str = "", **params: object) -> gr.Error:
+    """:func:`refuse` with the words of ``key`` (formatted with ``params``) in ``language``, and in English for the
+    log."""
+    english = text(key, "en").format(**params)
+    return refuse(text(key, language).format(**params), language, where=where, english=english)
+
+
 def translated(error: Exception, language: str, prefix: str) -> str:
     """An error that names its problem (``key`` and ``params``, as model/preprocess.py's ``DrawingError`` does) in
     ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none."""

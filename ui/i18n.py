@@ -479,7 +479,7 @@ GPU_TEXTS: dict[str, dict[str, str]] = {
         "gpu_reason_worker_error": "the GPU worker failed",
         "gpu_reason_scheduling": "the GPU could not be scheduled",
         "gpu_reason_error": "the GPU call failed",
-        "gpu_unavailable": "GPU unavailable",
+        "status_gpu_fallback": "{device} (GPU unavailable: {code})",
     },
     "zh-CN": {
         "gpu_lab_refused": "GPU 现在无法运行实验（{reason}）。请选择 cpu 设备。",
@@ -492,7 +492,7 @@ GPU_TEXTS: dict[str, dict[str, str]] = {
         "gpu_reason_worker_error": "GPU 工作进程出错",
         "gpu_reason_scheduling": "无法调度 GPU",
         "gpu_reason_error": "GPU 调用失败",
-        "gpu_unavailable": "GPU 不可用",
+        "status_gpu_fallback": "{device}（GPU 不可用：{reason}）",
     },
 }
 
@@ -532,6 +532,7 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
         "teach_forgotten": "Forgotten: your readings come from the shared model again.",
         "teach_err_digit": "The digit must be a whole number from 0 to 9, not {value}.",
         "teach_err_blank": "There is nothing to teach: the drawing is blank. Draw a digit first.",
+        "teach_err_no_session": "No session to teach.",
     },
     "zh-CN": {
         "teach_heading": "**读错了？它其实是……**",
@@ -566,6 +567,7 @@ TEACH_TEXTS: dict[str, dict[str, str]] = {
         "teach_forgotten": "已忘掉：识别结果重新来自共享模型。",
         "teach_err_digit": "数字必须是 0 到 9 的整数，而不是 {value}。",
         "teach_err_blank": "没有可教的内容：画面是空的。请先画一个数字。",
+        "teach_err_no_session": "没有可以教的会话。",
     },
 }
 

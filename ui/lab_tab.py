@@ -13,6 +13,7 @@ import gradio as gr
 import compute
 from lab import detach as lab
 from ui.errors import refuse
+from ui.gpu_words import gpu_refusal
 from ui.i18n import text
 from ui.lab_graph import GRAPH_CSS, graph_svg
 from ui.lab_panels import (
@@ -55,9 +56,14 @@ document.addEventListener('keydown', event => {
 </script>"""
 
 
-def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str | None = None) -> dict:
-    """One lab run on fresh tensors; cuda through compute (ZeroGPU lends it per call; refused with the reason)."""
-    return compute.run_lab(x, op, mode, device, edits, language)
+def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str) -> dict:
+    """One lab run on fresh tensors; cuda through compute (ZeroGPU lends it per call), refused in ``language`` with
+    the reason when the GPU cannot run it."""
+    try:
+        return compute.run_lab(x, op, mode, device, edits)
+    except compute.GpuUnavailable as error:
+        english = gpu_refusal(error.reason, "en")
+        raise refuse(gpu_refusal(error.reason, language), language, where="lab, cuda", english=english) from None
 
 
 def detach(
@@ -83,10 +89,10 @@ def detach(
         device: "cpu" or "cuda"
         edits: writes to z as [index, value] pairs, in order, such as [[0, 100]]
     """
+    language = page_language(None, request)
     try:
-        return run_lab(x, op, mode, device, edits)
+        return run_lab(x, op, mode, device, edits, language)
     except lab.LabInputError as error:
-        language = page_language(None, request)
         raise refuse(error.message(language), language, where="/detach", english=str(error)) from error
 
 

@@ -4,8 +4,8 @@ Each visitor (a browser page or a gradio_client ``Client``: one Gradio session) 
 own copy of the network's last layer, kept in :data:`STORE` under the session's hash: at most ``CAPACITY`` (5,000)
 sessions, least recently used dropped first, 26 KiB each with its last 8 drawings (128 MiB reserved, resident only as
 used), and freed when the page closes (``unload``). The shared model never
-changes. Teaching runs on the GPU when there is one (``@spaces.GPU``: under ZeroGPU the layer travels with the call
-as NumPy), else, or when the GPU call fails, on the CPU copy of the network.
+changes. Teaching runs in compute.py: on the GPU when there is one (under ZeroGPU the layer travels with the call as
+NumPy), else, or when the GPU call fails, on the CPU copy of the network.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import html
 import math
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 import numpy as np
 
-from compute import CPU_READER, READER, _on_gpu_or_cpu, _reports_gpu_errors, gpu
+import compute
 from model.inference import CLASS_NAMES, Reading
 from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field
 from model.teach import (
@@ -33,21 +32,14 @@ from model.teach import (
     WARPS,
     PersonalHead,
     SessionStore,
-    Teacher,
 )
 from model.unsure import label_value
-from ui.errors import refuse, refuse_drawing
+from ui.errors import refuse, refuse_drawing, refuse_text
+from ui.gpu_words import device_words
 from ui.i18n import text
 from ui.language import page_language
 from ui.upload import api_image, uploaded_image
 
-TEACH_GPU_SECONDS = 5  # what a teaching asks ZeroGPU for (as compute.py's calls); a warm one takes milliseconds
-TEACHER = Teacher.load(READER.model)  # the frozen body on READER's device (shares its weights)
-CPU_TEACHER = TEACHER if READER is CPU_READER else Teacher.load(CPU_READER.model)
-# Teachings on the CPU run one at a time in this one thread. Their batches are megabytes of short-lived tensors; made
-# in Gradio's many request threads, each thread's malloc arena kept its own high-water mark and the server grew by
-# ~60 MiB over 500 concurrent teachings. One thread, one arena. (On 2 cores, parallel teachings gained no time.)
-_CPU_TEACHING_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cpu-teaching")
 STORE = SessionStore(CAPACITY)
 
 TEACH_DESCRIPTION = (
@@ -66,26 +58,13 @@ LAB_LINK_JS = """element.addEventListener('click', event => {
 });"""
 
 
-@gpu(duration=TEACH_GPU_SECONDS)
-@_reports_gpu_errors
-def gpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
-    """One teaching on the GPU: NumPy in (the layer, the 28×28 field), NumPy and plain values out."""
-    new_head, report = TEACHER.teach(head, field, digit)
-    return new_head, report.as_dict()
-
-
-def _cpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
-    new_head, report = _CPU_TEACHING_THREAD.submit(CPU_TEACHER.teach, head, field, digit).result()
-    return new_head, report.as_dict()
-
-
 def teach_field(head: PersonalHead | None, field: np.ndarray, digit: int) -> tuple[PersonalHead, dict]:
-    """Teach ``head`` (``None``: the shared layer) that ``field`` is ``digit``: on the GPU, or on the CPU when it
-    fails (the report's ``device`` then says why, e.g. ``"cpu (GPU unavailable: quota)"``)."""
-    (new_head, report), reason = _on_gpu_or_cpu(gpu_teaching, _cpu_teaching, head, field, digit)
-    if reason is not None:
-        report["device"] = f"{report['device']} (GPU unavailable: {reason})"
-    return new_head, report
+    """Teach ``head`` (``None``: the shared layer) that ``field`` is ``digit`` (compute.py: on the GPU, or on the CPU
+    when it fails); the report's ``gpu_unavailable`` names why not on the GPU (``None`` when it was, or there is
+    none)."""
+    taught = compute.teach(head, field, digit)
+    new_head, report = taught.value
+    return new_head, {**report, "gpu_unavailable": taught.gpu_unavailable}
 
 
 # --- input ------------------------------------------------------------------------------------------------------
@@ -248,7 +227,7 @@ def report_html(report: dict, language: str) -> str:
     report["render_ms"] = round(render_ms, 2)
     timing = text("teach_time", language).format(
         ms=f"{report['server_ms'] + render_ms:.1f}",
-        device=report["device"],
+        device=device_words(report["device"], report["gpu_unavailable"], language),
         preprocess=f"{report['preprocess_ms']:.1f}",
         prepare=f"{report['prepare_ms']:.1f}",
         steps=report["steps"],
@@ -275,7 +254,7 @@ def teach_session(session: str | None, image, digit: Any, language: str, where: 
     number = parse_digit(digit, language, where)
     field = drawing_field(image, language, where)
     if not session:  # every Gradio request has one; a bare function call does not
-        raise refuse("No session to teach.", language, where=where)
+        raise refuse_text("teach_err_no_session", language, where=where)
     prepared = time.perf_counter()
     new_head, report = teach_field(STORE.get(session), field, number)
     STORE.put(session, new_head)
@@ -315,7 +294,9 @@ def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
         opened = uploaded_image(image)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="/teach") from error
-    return teach_session(request.session_hash, opened, digit, language, "/teach")
+    report = teach_session(request.session_hash, opened, digit, language, "/teach")
+    # The device as /teach has always said it, e.g. "cpu (GPU unavailable: quota)"; gpu_unavailable names the reason.
+    return {**report, "device": device_words(report["device"], report["gpu_unavailable"], "en")}
 
 
 def forget_api(request: gr.Request) -> dict:
