@@ -12,7 +12,6 @@ import gradio as gr
 from PIL import Image
 
 from compute import READER
-from lab import detach as lab
 from model.preprocess import MAX_PIXELS
 from ui import draw_tab, lab_tab
 from ui.errors import ERROR_TITLE_JS
@@ -26,7 +25,7 @@ def page_words(language: str) -> dict[str, str]:
     """Every word of the page in ``language``, the intro naming the device this server really reads on."""
     words = TEXTS[language]
     device = words.get(f"device_{READER.device.type}", READER.device.type)
-    return {**words, "intro": words["intro"].format(device=device), "lab_pitfall": lab.PITFALL[language]}
+    return {**words, "intro": words["intro"].format(device=device)}
 
 
 I18N = gr.I18n(**{language: page_words(language) for language in TEXTS})

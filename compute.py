@@ -232,7 +232,7 @@ def gpu_probabilities(fields: np.ndarray) -> np.ndarray:
 
 
 @gpu_call(LAB_GPU_SECONDS)
-def run_lab_on_gpu(*args) -> dict:
+def run_lab_on_gpu(*args) -> lab.Run:
     """The detach() experiment on the GPU (ZeroGPU lends it for this call)."""
     return lab.run_experiment(*args)
 
@@ -307,7 +307,7 @@ def run_lab(
     mode: str = lab.DEFAULT_MODE,
     device: str = "cpu",
     edits: Any = None,
-) -> dict:
+) -> lab.Run:
     """The detach() experiment on ``device``; ``cuda`` through the GPU call (ZeroGPU lends the GPU per call).
 
     Bad input raises ``lab.LabInputError``; a GPU run that cannot happen raises :class:`GpuUnavailable` with the

@@ -1,4 +1,4 @@
-"""The ``y.detach()`` lab: run the detach experiment live and report what PyTorch did.
+"""The ``y.detach()`` lab: run the detach experiment live and report what PyTorch did, as facts.
 
 The experiment::
 
@@ -8,15 +8,18 @@ The experiment::
     z[0] = 100.        # does y change?
     y.sum().backward() # does backward still work?
 
-Besides ``y.detach()``, ``.cpu()`` and ``.clone()`` the lab shows ``y.data`` (shares y's storage but not its version
-counter, so autograd misses the edit) and an edit of y itself under ``torch.no_grad()``. The report lists what
-``y.grad_fn`` saved for backward (its ``_saved_*`` attributes), the version of each saved tensor when saved and now,
-predicts backward from those versions, then runs it.
+How y is made and how z is made are data: one row of :data:`OPS` or :data:`MODES` each. Besides ``y.detach()``,
+``.cpu()`` and ``.clone()`` the lab shows ``y.data`` and a tensor rebuilt on y's memory through NumPy (both share y's
+memory but not its version counter, so autograd misses the edit) and an edit of y itself under ``torch.no_grad()``.
+The experiment is one list of steps (:func:`_steps`): each is the program's lines and the same thing done here, so
+the program shown is the program run. The report (:class:`Run`) lists what ``y.grad_fn`` saved for backward (its
+``_saved_*`` attributes), the version of each saved tensor when saved and now, predicts backward from those versions,
+runs it, checks four common claims, and names its explanation as message keys with parameters.
 
-This module has no web-framework imports and holds only PyTorch facts; the sentences that explain them live in
-``ui.i18n.LAB_TEXTS`` (both languages). Bad input raises :class:`LabInputError` (a ``ValueError``) whose message
-(:meth:`LabInputError.message`) says what is wrong and what is allowed. Every call builds fresh tensors, so the
-functions here are thread-safe and deterministic.
+This module holds only PyTorch facts: no web framework, no words but the English of its input errors (the API's
+words, :data:`INPUT_ERRORS`); ``ui/`` says everything in the page's language. Bad input raises
+:class:`LabInputError` (a ``ValueError``) with the message's key and parameters. Every call builds fresh tensors, so
+the functions here are thread-safe and deterministic.
 """
 
 from __future__ import annotations
@@ -24,12 +27,11 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import torch
-
-from ui.i18n import LAB_TEXTS
 
 __all__ = [
     "DATA_MODE",
@@ -38,14 +40,20 @@ __all__ = [
     "DEFAULT_X",
     "DEVICES",
     "FLOAT32_MAX",
+    "INPUT_ERRORS",
     "MAX_EDITS",
     "MAX_TEXT_CHARS",
     "MAX_VALUES",
     "MODES",
     "NO_GRAD_MODE",
+    "NUMPY_MODE",
     "OPS",
-    "PITFALL",
+    "Claim",
     "LabInputError",
+    "Mode",
+    "Op",
+    "Run",
+    "Saved",
     "available_devices",
     "parse_cell",
     "parse_edits",
@@ -54,49 +62,151 @@ __all__ = [
     "saved_tensors",
 ]
 
+#: The lab's input errors in English: ``str()`` of a :class:`LabInputError` and the API's words. Every words file
+#: in ``ui/words/`` says them too, under the same keys (a test keeps the English the same).
+INPUT_ERRORS: dict[str, str] = {
+    "lab_what_x": "x value {n}",
+    "lab_what_edit": "edit {n}",
+    "lab_what_edit_value": "edit {n}: value",
+    "lab_what_cell": "z[{index}]",
+    "lab_err_not_number": "{what} is {value}, which is not a number (examples: 3, -1.5, 2e-3)",
+    "lab_err_empty_value": "{what} is empty: type a number (examples: 3, -1.5, 2e-3)",
+    "lab_err_nonfinite": "{what} is {value}: values must be finite numbers (no NaN or infinity)",
+    "lab_err_float32": "{what} is {value}: values must fit in float32 (between -{max} and {max})",
+    "lab_err_too_large": "{what} is too large: values must fit in float32 (between -{max} and {max})",
+    "lab_err_must_be_number": "{what} must be a number, got {value}",
+    "lab_err_x_type": "x must be text such as {example}, got {value}",
+    "lab_err_x_list_type": "x must be text such as {example} or a list of numbers, got {value}",
+    "lab_err_x_too_long": "x is too long ({chars} characters): give 1 to {max} numbers, such as {example}",
+    "lab_err_x_empty": "x is empty: give 1 to {max} numbers separated by commas, such as {example}",
+    "lab_err_x_list_empty": "x is empty: give 1 to {max} numbers",
+    "lab_err_x_too_many": "too many numbers for x: {count} given, at most {max} are allowed",
+    "lab_err_index": "{what}: index must be an integer, got {value}",
+    "lab_err_index_range": (
+        "{what}: index {index} is out of range for z with {length} elements "
+        "(use 0 to {last}, or -{length} to -1 to count from the end)"
+    ),
+    "lab_err_length": "length of z must be an integer from 1 to {max}, got {value}",
+    "lab_err_edits_type": "edits must be a list of [index, value] pairs, got {value}",
+    "lab_err_too_many_edits": "too many edits: {count} given, at most {max} are allowed",
+    "lab_err_pair": "{what}: expected an [index, value] pair, got {value}",
+    "lab_err_choice": "unknown {name} {value}: choose one of {allowed}",
+    "lab_err_no_cuda": 'CUDA is not available on this server: use device "cpu"',
+}
+
 
 class LabInputError(ValueError):
-    """Bad input to the lab. ``str(error)`` is English; :meth:`message` gives it in another language.
+    """Bad input to the lab. ``str(error)`` is English; :meth:`message` says it with other words.
 
-    ``key`` is a message of ``LAB_TEXTS``; ``what`` optionally names the value (a ``(key, params)`` pair of
-    ``LAB_TEXTS``, such as ``("lab_what_cell", {"index": 2})`` → ``z[2]``).
+    ``key`` is a message of :data:`INPUT_ERRORS`; ``what`` optionally names the value (a ``(key, params)`` pair, such
+    as ``("lab_what_cell", {"index": 2})`` → ``z[2]``); ``params`` fill the message.
     """
 
     def __init__(self, key: str, what: tuple[str, dict[str, Any]] | None = None, **params: Any) -> None:
         self.key, self.what, self.params = key, what, params
-        super().__init__(self.message("en"))
+        super().__init__(self.message(INPUT_ERRORS))
 
-    def message(self, language: str) -> str:
-        texts = LAB_TEXTS.get(language, LAB_TEXTS["en"])
+    def message(self, words: Mapping[str, str]) -> str:
+        """This error in ``words`` (a language's words, keyed as :data:`INPUT_ERRORS`)."""
         params = dict(self.params)
         if self.what is not None:
             what_key, what_params = self.what
-            params["what"] = texts[what_key].format(**what_params)
-        return texts[self.key].format(**params)
+            params["what"] = words[what_key].format(**what_params)
+        return words[self.key].format(**params)
 
 
-#: Operations producing y from x. Each key is also the literal Python code used in the generated program.
-OPS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "x * 2": lambda x: x * 2,
-    "x ** 2": lambda x: x**2,
-    "x.exp()": lambda x: x.exp(),
-    "x.sigmoid()": lambda x: x.sigmoid(),
+# --- what the lab can do: the ops and the modes, one row each --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Op:
+    """One way of making y from x. ``code`` is its name and the program's ``y = <code>``."""
+
+    code: str
+    make: Callable[[torch.Tensor], torch.Tensor]
+    backward_note: str  #: the message saying why backward still works after y's memory was written, when it does
+
+
+#: Operations producing y from x.
+OPS: dict[str, Op] = {
+    op.code: op
+    for op in (
+        Op("x * 2", lambda x: x * 2, "lab_why_backward_mul"),
+        Op("x ** 2", lambda x: x**2, "lab_why_backward_pow"),
+        Op("x.exp()", lambda x: x.exp(), "lab_why_backward_ok"),
+        Op("x.sigmoid()", lambda x: x.sigmoid(), "lab_why_backward_ok"),
+    )
 }
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way of getting z from y. ``code`` is its name and the program's ``z = <code>``; the rest says how z is
+    tied to y and which messages explain it (keys of the words files).
+
+    Whether z shares y's memory is never declared: each run measures it (``.cpu()`` copies only from a GPU).
+    """
+
+    code: str
+    make: Callable[[torch.Tensor], torch.Tensor]  #: z from ``y.detach()`` (``detaches``), else from y
+    fresh: str  #: the message before any edit (when z shares y's memory, or always)
+    fresh_copy: str | None = None  #: the message before any edit when z measured a copy (takes ``{device}``)
+    #: after edits, when z shares y's memory: the message when y changed, and when y ends up looking the same
+    edited: tuple[str, str] = ("lab_why_shared_changed", "lab_why_shared_same")
+    shares_counter: bool = True  #: z, over y's memory, counts writes in y's version counter (not its own)
+    detaches: bool = True  #: made from ``y.detach()``, so the lab can tell whether z is that very tensor
+    is_y: bool = False  #: no second tensor: each edit writes y itself, under ``torch.no_grad()``
+    through_cpu: bool = False  #: ``.cpu()`` gives z: the very tensor on a CPU (its messages say so), a copy from a GPU
+    copied_by: Literal["clone", "gpu_copy"] = "gpu_copy"  #: why z has its own memory, when it does
+    #: backward used edited values without a word: the explanation's message, the backward panel's, the claim's reason
+    silently_wrong: tuple[str, str, str] = ("lab_why_data_wrong", "lab_grad_wrong", "silent")
+
 
 DATA_MODE = "y.data"
 NO_GRAD_MODE = "with torch.no_grad(): y[i] = v"
-#: Ways of getting z from y. The ``y.detach()`` modes take the tensor returned by ``y.detach()`` and apply the rest
-#: of the key's expression to it (so the lab can tell whether ``.cpu()`` returned that very tensor); ``y.data`` and
-#: the no-grad mode take y. In the no-grad mode z *is* y: each edit is ``y[i] = v`` under ``torch.no_grad()``.
-#: The key is the literal Python code used in the generated program.
-MODES: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
-    "y.detach()": lambda d: d,
-    "y.detach().cpu()": lambda d: d.cpu(),
-    "y.detach().clone()": lambda d: d.clone(),
-    DATA_MODE: lambda y: y.data,
-    NO_GRAD_MODE: lambda y: y,
+NUMPY_MODE = "torch.from_numpy(y.detach().cpu().numpy())"
+#: Ways of getting z from y.
+MODES: dict[str, Mode] = {
+    mode.code: mode
+    for mode in (
+        Mode("y.detach()", lambda d: d, fresh="lab_why_detach_fresh"),
+        Mode(
+            "y.detach().cpu()",
+            lambda d: d.cpu(),
+            fresh="lab_why_cpu_same_fresh",
+            fresh_copy="lab_why_cpu_copy_fresh",
+            through_cpu=True,
+        ),
+        Mode("y.detach().clone()", lambda d: d.clone(), fresh="lab_why_clone_fresh", copied_by="clone"),
+        Mode(
+            DATA_MODE,
+            lambda y: y.data,
+            fresh="lab_why_data_fresh",
+            edited=("lab_why_data_edited", "lab_why_data_same"),
+            shares_counter=False,
+            detaches=False,
+        ),
+        # NumPy's array is y's memory on a CPU (.cpu() returns y's tensor) and a host copy from a GPU; from_numpy
+        # wraps that memory in a new tensor whose version counter starts at 0 and is its own.
+        Mode(
+            NUMPY_MODE,
+            lambda d: torch.from_numpy(d.cpu().numpy()),
+            fresh="lab_why_numpy_same_fresh",
+            fresh_copy="lab_why_numpy_copy_fresh",
+            edited=("lab_why_numpy_edited", "lab_why_numpy_same"),
+            shares_counter=False,
+            silently_wrong=("lab_why_numpy_wrong", "lab_grad_wrong_numpy", "silent_rebuilt"),
+        ),
+        Mode(
+            NO_GRAD_MODE,
+            lambda y: y,
+            fresh="lab_why_nograd_fresh",
+            edited=("lab_why_nograd_edited", "lab_why_nograd_edited"),
+            detaches=False,
+            is_y=True,
+        ),
+    )
 }
-_DETACH_MODES = ("y.detach()", "y.detach().cpu()", "y.detach().clone()")
 
 DEVICES: tuple[str, ...] = ("cpu", "cuda")
 DEFAULT_X = "1, 2, 3"
@@ -110,9 +220,6 @@ MAX_TEXT_CHARS = 1_000_000
 FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 #: Values below this (in size) round to a finite float32, such as 3.4028235e+38, the shortest text for FLOAT32_MAX.
 _FLOAT32_OVERFLOW = (2 - 2**-24) * 2.0**127
-
-#: Kept for callers of the old API; the sentences themselves live in ``ui.i18n.LAB_TEXTS``.
-PITFALL: dict[str, str] = {language: words["lab_pitfall"] for language, words in LAB_TEXTS.items()}
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NONFINITE_RE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
@@ -272,17 +379,118 @@ def _same_storage(a: torch.Tensor, b: torch.Tensor) -> bool:
     return a.device == b.device and a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
+# --- the facts a run reports -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One tensor ``y.grad_fn`` saved for backward: its attribute, whose it is (``"x"``, ``"y"`` or
+    ``"constant"``), its version when saved and now, and whether PyTorch still lets us read it (it refuses after a
+    write)."""
+
+    name: str
+    of: str
+    version_saved: int
+    version_now: int
+    readable: bool
+    read_error: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A common claim about detach(), checked on one run: whether it ``holds``, the ``reason`` (a message key's
+    end: ``claim_<id>_<reason>``) and the ``verdict``: ``"true"``, ``"false"``, or ``"silent"`` (false, and nothing
+    said so)."""
+
+    id: str
+    holds: bool
+    reason: str
+    verdict: Literal["true", "false", "silent"]
+
+
+#: How z is tied to y, measured: z is y; z shares y's memory and version counter; z shares y's memory but has its own
+#: version counter; z has its own memory.
+Link = Literal["is_y", "shared", "own_version", "copy"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run of the experiment did, as facts (printed tensors are ``str(tensor)``; values are floats, which
+    may be ``inf`` or ``nan`` when float32 overflows). ``why_parts`` is the explanation as message keys with their
+    parameters; ``ui/`` says it."""
+
+    device: str
+    op: str
+    mode: str
+    edits: list[list[float]]
+    x: str
+    y_before: str
+    y: str
+    z: str
+    y_values: list[float]
+    z_values: list[float]
+    shares_storage: bool
+    same_object: bool
+    y_changed: bool
+    y_version: int
+    z_version: int
+    y_requires_grad: bool
+    z_requires_grad: bool
+    y_grad_fn: str | None
+    z_grad_fn: str | None
+    y_is_leaf: bool
+    z_is_leaf: bool
+    z_device: str
+    cpu_case: str | None  # .cpu() modes: "same tensor" (a CPU tensor's .cpu() is itself) or "copy"
+    link: Link
+    saved_tensors: list[Saved]
+    backward_predicted_ok: bool
+    x_grad_printed: str | None
+    x_grad: list[float] | None
+    backward_error: str | None
+    backward_ok: bool
+    x_grad_expected: list[float]
+    x_grad_expected_printed: str
+    grad_is_wrong: bool
+    code: str
+    output: str
+    claims: list[Claim]
+    why_parts: list[tuple[str, dict[str, Any]]]
+
+    def fact_rows(self) -> list[tuple[str, str, str]]:
+        """y's and z's facts side by side, as ``(fact, y, z)`` strings; ``fact`` names a ``lab_fact_<fact>``
+        message."""
+        y_device = self.device  # y is made from x, on x's device
+        return [
+            ("device", y_device, self.z_device),
+            ("shares", str(self.shares_storage), str(self.shares_storage)),
+            ("version", str(self.y_version), str(self.z_version)),
+            ("requires_grad", str(self.y_requires_grad), str(self.z_requires_grad)),
+            ("grad_fn", str(self.y_grad_fn), str(self.z_grad_fn)),
+            ("is_leaf", str(self.y_is_leaf), str(self.z_is_leaf)),
+        ]
+
+
 # --- what y.grad_fn saved ------------------------------------------------------------------------------------------
 
 
-def saved_tensors(grad_fn: Any, x: torch.Tensor, y: torch.Tensor) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _SavedTensor:
+    name: str
+    of: str
+    version_saved: int
+    tensor: torch.Tensor
+
+
+def saved_tensors(grad_fn: Any, x: torch.Tensor, y: torch.Tensor) -> list[_SavedTensor]:
     """The tensors ``grad_fn`` saved for backward, read from its ``_saved_*`` attributes (call right after forward).
 
-    Each is ``{"name", "of", "version_saved"}``: ``of`` is ``"x"``, ``"y"`` (the same storage) or ``"constant"``.
-    The "Autograd mechanics" notes document ``_saved_*`` / ``_raw_saved_*`` for learning and debugging and say they
-    may change, so anything unexpected gives an empty list instead of an error (the tests pin what torch returns).
+    Each has its ``name``, ``of`` (``"x"``, ``"y"`` (the same storage) or ``"constant"``), ``version_saved`` and the
+    ``tensor``. The "Autograd mechanics" notes document ``_saved_*`` / ``_raw_saved_*`` for learning and debugging and
+    say they may change, so anything unexpected gives an empty list instead of an error (the tests pin what torch
+    returns).
     """
-    found: list[dict[str, Any]] = []
+    found: list[_SavedTensor] = []
     try:
         names = sorted(name for name in dir(grad_fn) if name.startswith("_saved_"))
         for name in names:
@@ -292,165 +500,201 @@ def saved_tensors(grad_fn: Any, x: torch.Tensor, y: torch.Tensor) -> list[dict[s
             if not isinstance(tensor, torch.Tensor):
                 continue  # None: nothing saved under this name (MulBackward0's _saved_self when x * a constant)
             of = "x" if _same_storage(tensor, x) else "y" if _same_storage(tensor, y) else "constant"
-            found.append({"name": name, "of": of, "version_saved": int(tensor._version), "_tensor": tensor})
+            found.append(_SavedTensor(name, of, int(tensor._version), tensor))
     except Exception:  # noqa: BLE001 - debugging attributes: never let them break the lab
         return []
     return found
 
 
-def _saved_now(saved: list[dict[str, Any]], grad_fn: Any, x: torch.Tensor, y: torch.Tensor) -> list[dict]:
+def _saved_now(saved: list[_SavedTensor], grad_fn: Any, x: torch.Tensor, y: torch.Tensor) -> list[Saved]:
     """Each saved tensor's version now, and whether PyTorch still lets us read it (it refuses after a write)."""
     report = []
     for entry in saved:
-        now = {"x": x, "y": y}.get(entry["of"], entry["_tensor"])._version
+        now = {"x": x, "y": y}.get(entry.of, entry.tensor)._version
         try:
-            getattr(grad_fn, entry["name"])
+            getattr(grad_fn, entry.name)
             readable, read_error = True, None
         except RuntimeError as error:
             readable, read_error = False, str(error)
-        report.append(
-            {
-                "name": entry["name"],
-                "of": entry["of"],
-                "version_saved": entry["version_saved"],
-                "version_now": int(now),
-                "readable": readable,
-                "read_error": read_error,
-            }
-        )
+        report.append(Saved(entry.name, entry.of, entry.version_saved, int(now), readable, read_error))
     return report
 
 
-# --- the generated program ---------------------------------------------------------------------------------------
+# --- the experiment: one list of steps, run here and printed as the program ----------------------------------------
 
 
-def _edit_lines(mode: str, edits: list[tuple[int, float]]) -> list[str]:
-    if mode == NO_GRAD_MODE:
-        return ["with torch.no_grad():", *[f"    y[{i}] = {v!r}" for i, v in edits]] if edits else []
-    return [f"z[{i}] = {v!r}" for i, v in edits]
+@dataclass
+class _Bench:
+    """One run's inputs and the tensors its steps make, in order (each step fills what it makes)."""
+
+    values: list[float]
+    op: Op
+    mode: Mode
+    device: str
+    edits: list[tuple[int, float]]
+    out: io.StringIO = field(default_factory=io.StringIO)
+    x: Any = None
+    y: Any = None
+    z: Any = None
+    detached: Any = None  # what y.detach() returned (detaching modes), to tell whether z is that very tensor
+    grad_fn: Any = None
+    saved: list[_SavedTensor] = field(default_factory=list)
+    y_before: str = ""
+    y_before_values: list[float] = field(default_factory=list)
+    shares: bool = False
+    saved_now: list[Saved] = field(default_factory=list)
+    backward_error: str | None = None
+    x_fresh: Any = None
+
+    def emit(self, *args: object) -> None:
+        print(*args, file=self.out)
+
+    def new_x(self) -> torch.Tensor:
+        return torch.tensor(self.values, dtype=torch.float32, requires_grad=True, device=self.device)
 
 
-def _build_code(values: list[float], op: str, mode: str, device: str, edits: list[tuple[int, float]]) -> str:
-    """The standalone program (only ``import torch``) that reproduces a run; it prints what :func:`run_experiment`
-    prints."""
-    device_arg = ', device="cuda"' if device == "cuda" else ""
-    make_x = f"torch.tensor({_floats(values)}, requires_grad=True{device_arg})"
-    z_line = "z = y  # no second tensor: the edits write into y itself" if mode == NO_GRAD_MODE else f"z = {mode}"
-    lines = [
-        "import torch",
-        "",
-        f"x = {make_x}",
-        f"y = {op}",
-        'print("x =", x)',
-        'print("y before edits =", y)',
-        "saved = {name: getattr(y.grad_fn, name) for name in dir(y.grad_fn) if name.startswith('_saved_')}",
-        "saved_versions = {name: t._version for name, t in saved.items() if isinstance(t, torch.Tensor)}",
-        'print("y.grad_fn =", type(y.grad_fn).__name__, "saved versions:", saved_versions)',
-        z_line,
-        'print("z =", z)',
-        *_edit_lines(mode, edits),
-        f'print("after {len(edits)} edit(s) to z:")',
-        'print("y =", y)',
-        'print("z =", z)',
-        "shares = y.device == z.device and y.untyped_storage().data_ptr() == z.untyped_storage().data_ptr()",
-        'print("y and z share storage:", shares)',
-        'print("y._version =", y._version, "z._version =", z._version)',
-        "for name in saved_versions:",
-        "    try:",
-        "        getattr(y.grad_fn, name)",
-        '        print("y.grad_fn." + name, "can still be read")',
-        "    except RuntimeError as e:",
-        '        print("y.grad_fn." + name, "cannot be read:", e)',
-        "try:",
-        "    y.sum().backward()",
-        '    print("x.grad =", x.grad)',
-        "except RuntimeError as e:",
-        '    print("backward failed:", e)',
-        f"x_fresh = {make_x}",
-        f"({op.replace('x', 'x_fresh', 1)}).sum().backward()",
-        'print("x.grad of the unedited function =", x_fresh.grad)',
-    ]
-    return "\n".join(lines) + "\n"
+#: A step: its lines in the program, and the same thing done here on the bench.
+Step = tuple[tuple[str, ...], Callable[[_Bench], None]]
 
 
-# --- the run -----------------------------------------------------------------------------------------------------
+def _show(label: str, name: str) -> Step:
+    """``print("<label>", <name>)``."""
+    return (f'print("{label}", {name})',), lambda bench: bench.emit(label, getattr(bench, name))
 
 
-def _claims(
-    *, mode: str, shares: bool, z_requires_grad: bool, backward_ok: bool, grad_is_wrong: bool, cpu_copy_shares: bool
-) -> list[dict[str, Any]]:
-    """Four claims a typical explanation of detach() makes, each with its verdict on this run and a reason id."""
-    share_reason = "same_storage" if shares else "clone" if mode == "y.detach().clone()" else "gpu_copy"
-    if not backward_ok:
-        grad_reason = "fails"
-    elif grad_is_wrong:
-        grad_reason = "silent"
+def _forward(bench: _Bench) -> None:
+    bench.y = bench.op.make(bench.x)
+    bench.grad_fn = bench.y.grad_fn
+    bench.saved = saved_tensors(bench.grad_fn, bench.x, bench.y)  # right after forward: read before any write
+    bench.y_before, bench.y_before_values = str(bench.y), bench.y.detach().cpu().tolist()
+
+
+def _make_z(bench: _Bench) -> None:
+    mode = bench.mode
+    bench.detached = bench.y.detach() if mode.detaches else None
+    bench.z = mode.make(bench.detached if mode.detaches else bench.y)
+
+
+def _write(bench: _Bench) -> None:
+    if bench.mode.is_y:
+        with torch.no_grad():
+            for index, value in bench.edits:
+                bench.y[index] = value
     else:
-        grad_reason = "same"
-    return [
-        {"id": "shares", "holds": shares, "reason": share_reason},
-        {"id": "no_backward", "holds": not z_requires_grad, "reason": "detached" if not z_requires_grad else "is_y"},
-        {"id": "grad_unaffected", "holds": grad_reason == "same", "reason": grad_reason},
-        {
-            "id": "cpu_never_shares",
-            "holds": not cpu_copy_shares,
-            "reason": "same_tensor" if cpu_copy_shares else "copy",
-        },
-    ]
+        for index, value in bench.edits:
+            bench.z[index] = value
 
 
-def _why_parts(report: dict[str, Any], mode: str, op: str, n_edits: int) -> list[tuple[str, dict[str, Any]]]:
-    """This run's explanation as ``LAB_TEXTS`` keys with their parameters (the sentences live in ui.i18n)."""
-    shares, cpu_mode = report["shares_storage"], mode == "y.detach().cpu()"
-    device, y_version, z_version = report["device"], report["y_version"], report["z_version"]
-    parts: list[tuple[str, dict[str, Any]]] = []
-    if n_edits == 0:
-        if mode == "y.detach().clone()":
-            parts.append(("lab_why_clone_fresh", {}))
-        elif cpu_mode:
-            parts.append(("lab_why_cpu_same_fresh", {}) if shares else ("lab_why_cpu_copy_fresh", {"device": device}))
-        elif mode == DATA_MODE:
-            parts.append(("lab_why_data_fresh", {}))
-        elif mode == NO_GRAD_MODE:
-            parts.append(("lab_why_nograd_fresh", {}))
+def _compare_storage(bench: _Bench) -> None:
+    bench.shares = _same_storage(bench.y, bench.z)
+    bench.emit("y and z share storage:", bench.shares)
+
+
+def _read_saved(bench: _Bench) -> None:
+    bench.saved_now = _saved_now(bench.saved, bench.grad_fn, bench.x, bench.y)
+    for entry in bench.saved_now:
+        if entry.readable:
+            bench.emit("y.grad_fn." + entry.name, "can still be read")
         else:
-            parts.append(("lab_why_detach_fresh", {}))
-        parts.append(("lab_why_try", {}))
-        return parts
-    if mode == DATA_MODE:
-        parts.append(("lab_why_data_edited", {"y_version": y_version, "z_version": z_version}))
-    elif mode == NO_GRAD_MODE:
-        parts.append(("lab_why_nograd_edited", {"version": y_version}))
-    elif shares:
-        key = "lab_why_shared_changed" if report["y_changed"] else "lab_why_shared_same"
-        parts.append((key, {"cpu": cpu_mode, "version": y_version}))
-    else:
-        prefix = ("lab_why_clone_prefix", {}) if mode == "y.detach().clone()" else ("lab_why_copy_prefix", {})
-        parts += [(prefix[0], {"device": device}), ("lab_why_not_changed", {"y": y_version, "z": z_version})]
-    if report["backward_error"] is not None:
-        parts.append(("lab_why_backward_failed", {"op": op}))
-    elif report["grad_is_wrong"]:
-        parts.append(("lab_why_data_wrong", {"op": op}))
-    elif not shares:
-        parts.append(("lab_why_backward_untouched", {}))
-    elif op == "x * 2":
-        parts.append(("lab_why_backward_mul", {}))
-    elif op == "x ** 2":
-        parts.append(("lab_why_backward_pow", {}))
-    else:
-        parts.append(("lab_why_backward_ok", {}))
-    return parts
+            bench.emit("y.grad_fn." + entry.name, "cannot be read:", entry.read_error)
 
 
-def explain(parts: list[tuple[str, dict[str, Any]]], language: str) -> str:
-    """``LAB_TEXTS`` keys with parameters → one paragraph in ``language``."""
-    texts = LAB_TEXTS.get(language, LAB_TEXTS["en"])
-    sentences = []
-    for key, params in parts:
-        params = {name: (texts["lab_why_cpu_prefix"] if value is True else "") if name == "cpu" else value
-                  for name, value in params.items()}  # fmt: skip
-        sentences.append(texts[key].format(**params))
-    return ("" if language == "zh-CN" else " ").join(sentences)
+def _backward(bench: _Bench) -> None:
+    try:
+        bench.y.sum().backward()
+        bench.emit("x.grad =", bench.x.grad)
+    except RuntimeError as error:
+        bench.backward_error = str(error)
+        bench.emit("backward failed:", error)
+
+
+def _true_gradient(bench: _Bench) -> None:
+    """The gradient of the same function on fresh tensors with no edits."""
+    bench.x_fresh = bench.new_x()
+    bench.op.make(bench.x_fresh).sum().backward()
+    bench.emit("x.grad of the unedited function =", bench.x_fresh.grad)
+
+
+def _steps(bench: _Bench) -> list[Step]:
+    """The experiment's steps for ``bench``'s inputs; the program (only ``import torch``) is their lines."""
+    device_arg = ', device="cuda"' if bench.device == "cuda" else ""
+    make_x = f"torch.tensor({_floats(bench.values)}, requires_grad=True{device_arg})"
+    op, mode, edits = bench.op.code, bench.mode, bench.edits
+    if mode.is_y:
+        z_line = "z = y  # no second tensor: the edits write into y itself"
+        edit_lines = ("with torch.no_grad():", *[f"    y[{i}] = {v!r}" for i, v in edits]) if edits else ()
+    else:
+        z_line, edit_lines = f"z = {mode.code}", tuple(f"z[{i}] = {v!r}" for i, v in edits)
+    after = f"after {len(edits)} edit(s) to z:"
+    return [
+        (("import torch", ""), lambda bench: None),
+        ((f"x = {make_x}",), lambda bench: setattr(bench, "x", bench.new_x())),
+        ((f"y = {op}",), _forward),
+        _show("x =", "x"),
+        _show("y before edits =", "y"),
+        (
+            (
+                "saved = {name: getattr(y.grad_fn, name) for name in dir(y.grad_fn) if name.startswith('_saved_')}",
+                "saved_versions = {name: t._version for name, t in saved.items() if isinstance(t, torch.Tensor)}",
+                'print("y.grad_fn =", type(y.grad_fn).__name__, "saved versions:", saved_versions)',
+            ),
+            lambda bench: bench.emit(
+                "y.grad_fn =",
+                type(bench.grad_fn).__name__,
+                "saved versions:",
+                {entry.name: entry.version_saved for entry in bench.saved},
+            ),
+        ),
+        ((z_line,), _make_z),
+        _show("z =", "z"),
+        (edit_lines, _write),
+        ((f'print("{after}")',), lambda bench: bench.emit(after)),
+        _show("y =", "y"),
+        _show("z =", "z"),
+        (
+            (
+                "shares = y.device == z.device and y.untyped_storage().data_ptr() == z.untyped_storage().data_ptr()",
+                'print("y and z share storage:", shares)',
+            ),
+            _compare_storage,
+        ),
+        (
+            ('print("y._version =", y._version, "z._version =", z._version)',),
+            lambda bench: bench.emit("y._version =", bench.y._version, "z._version =", bench.z._version),
+        ),
+        (
+            (
+                "for name in saved_versions:",
+                "    try:",
+                "        getattr(y.grad_fn, name)",
+                '        print("y.grad_fn." + name, "can still be read")',
+                "    except RuntimeError as e:",
+                '        print("y.grad_fn." + name, "cannot be read:", e)',
+            ),
+            _read_saved,
+        ),
+        (
+            (
+                "try:",
+                "    y.sum().backward()",
+                '    print("x.grad =", x.grad)',
+                "except RuntimeError as e:",
+                '    print("backward failed:", e)',
+            ),
+            _backward,
+        ),
+        (
+            (
+                f"x_fresh = {make_x}",
+                f"({op.replace('x', 'x_fresh', 1)}).sum().backward()",
+                'print("x.grad of the unedited function =", x_fresh.grad)',
+            ),
+            _true_gradient,
+        ),
+    ]
+
+
+# --- the run, its report, its claims and its explanation -----------------------------------------------------------
 
 
 def run_experiment(
@@ -459,8 +703,8 @@ def run_experiment(
     mode: str = DEFAULT_MODE,
     device: str = "cpu",
     edits: Any = None,
-) -> dict[str, Any]:
-    """Run the detach experiment once on fresh tensors and return a JSON-serialisable report.
+) -> Run:
+    """Run the detach experiment once on fresh tensors and report what PyTorch did.
 
     ``x`` is text for :func:`parse_x` or a list of numbers; ``op`` is a key of :data:`OPS`; ``mode`` a key of
     :data:`MODES`; ``device`` is ``"cpu"`` or ``"cuda"``; ``edits`` is a list of ``[index, value]`` pairs applied as
@@ -473,121 +717,130 @@ def run_experiment(
     device = _check_choice(device, DEVICES, "device")
     if device == "cuda" and not torch.cuda.is_available():
         raise LabInputError("lab_err_no_cuda")
-    parsed_edits = parse_edits(edits, len(values))
+    bench = _Bench(values, OPS[op], MODES[mode], device, parse_edits(edits, len(values)))
+    steps = _steps(bench)
+    for _, act in steps:
+        act(bench)
+    return _report(bench, "\n".join(line for lines, _ in steps for line in lines) + "\n")
 
-    out = io.StringIO()
 
-    def emit(*args: object) -> None:
-        print(*args, file=out)
+def _link(mode: Mode, shares: bool) -> Link:
+    if mode.is_y:
+        return "is_y"
+    if not shares:
+        return "copy"
+    return "shared" if mode.shares_counter else "own_version"
 
-    # The same steps, in the same order, as the program from _build_code.
-    xt = torch.tensor(values, dtype=torch.float32, requires_grad=True, device=device)
-    y = OPS[op](xt)
-    grad_fn = y.grad_fn
-    saved = saved_tensors(grad_fn, xt, y)
-    emit("x =", xt)
-    y_before = str(y)
-    y_before_values = y.detach().cpu().tolist()
-    emit("y before edits =", y)
-    emit("y.grad_fn =", type(grad_fn).__name__, "saved versions:", {s["name"]: s["version_saved"] for s in saved})
-    detached = y.detach() if mode in _DETACH_MODES else y
-    z = MODES[mode](detached)
-    emit("z =", z)
-    if mode == NO_GRAD_MODE:
-        with torch.no_grad():
-            for index, value in parsed_edits:
-                y[index] = value
-    else:
-        for index, value in parsed_edits:
-            z[index] = value
-    emit(f"after {len(parsed_edits)} edit(s) to z:")
-    emit("y =", y)
-    emit("z =", z)
-    shares = _same_storage(y, z)
-    emit("y and z share storage:", shares)
-    emit("y._version =", y._version, "z._version =", z._version)
-    saved_report = _saved_now(saved, grad_fn, xt, y)
-    for entry in saved_report:
-        if entry["readable"]:
-            emit("y.grad_fn." + entry["name"], "can still be read")
-        else:
-            emit("y.grad_fn." + entry["name"], "cannot be read:", entry["read_error"])
-    predicted_ok = all(entry["version_saved"] == entry["version_now"] for entry in saved_report)
-    # Does .detach().cpu() share memory with y here? (The claims panel's fourth claim, on this run's device.)
+
+def _report(bench: _Bench, code: str) -> Run:
+    """The facts of a run whose steps are done; ``code`` is its program."""
+    x, y, z, mode = bench.x, bench.y, bench.z, bench.mode
+    y_values, z_values = y.detach().cpu().tolist(), z.detach().cpu().tolist()
+    x_grad = None if bench.backward_error is not None else x.grad.detach().cpu().tolist()
+    x_grad_expected = bench.x_fresh.grad.detach().cpu().tolist()
+    grad_is_wrong = x_grad is not None and x_grad != x_grad_expected
+    same_object = mode.detaches and z is bench.detached
+    facts = dict(
+        device=str(x.device),
+        op=bench.op.code,
+        mode=mode.code,
+        edits=[[i, v] for i, v in bench.edits],
+        x=str(x),
+        y_before=bench.y_before,
+        y=str(y),
+        z=str(z),
+        y_values=y_values,
+        z_values=z_values,
+        shares_storage=bool(bench.shares),
+        same_object=same_object,
+        y_changed=y_values != bench.y_before_values,
+        y_version=int(y._version),
+        z_version=int(z._version),
+        y_requires_grad=bool(y.requires_grad),
+        z_requires_grad=bool(z.requires_grad),
+        y_grad_fn=_grad_fn_name(y),
+        z_grad_fn=_grad_fn_name(z),
+        y_is_leaf=bool(y.is_leaf),
+        z_is_leaf=bool(z.is_leaf),
+        z_device=str(z.device),
+        cpu_case=("same tensor" if z is bench.detached else "copy") if mode.through_cpu else None,
+        link=_link(mode, bench.shares),
+        saved_tensors=bench.saved_now,
+        backward_predicted_ok=all(entry.version_saved == entry.version_now for entry in bench.saved_now),
+        x_grad_printed=None if x_grad is None else str(x.grad),
+        x_grad=x_grad,
+        backward_error=bench.backward_error,
+        backward_ok=bench.backward_error is None,
+        x_grad_expected=x_grad_expected,
+        x_grad_expected_printed=str(bench.x_fresh.grad),
+        grad_is_wrong=grad_is_wrong,
+        code=code,
+        output=bench.out.getvalue(),
+    )
+    # Does .detach().cpu() share memory with y here? (The fourth claim, on this run's device.)
     cpu_copy_shares = _same_storage(y, y.detach().cpu())
+    claims = _claims(mode, facts, cpu_copy_shares)
+    return Run(**facts, claims=claims, why_parts=_why_parts(bench, facts))
 
-    y_values = y.detach().cpu().tolist()
-    z_values = z.detach().cpu().tolist()
-    report: dict[str, Any] = {
-        "device": str(xt.device),
-        "op": op,
-        "mode": mode,
-        "edits": [[i, v] for i, v in parsed_edits],
-        "x": str(xt),
-        "y_before": y_before,
-        "y": str(y),
-        "z": str(z),
-        "y_values": y_values,
-        "z_values": z_values,
-        "shares_storage": bool(shares),
-        "same_object": mode in _DETACH_MODES and z is detached,
-        "y_changed": y_values != y_before_values,
-        "y_version": int(y._version),
-        "z_version": int(z._version),
-        "y_requires_grad": bool(y.requires_grad),
-        "z_requires_grad": bool(z.requires_grad),
-        "y_grad_fn": _grad_fn_name(y),
-        "z_grad_fn": _grad_fn_name(z),
-        "y_is_leaf": bool(y.is_leaf),
-        "z_is_leaf": bool(z.is_leaf),
-        "z_device": str(z.device),
-        "cpu_case": None,
-        "saved_tensors": saved_report,
-        "backward_predicted_ok": predicted_ok,
-    }
-    if mode == "y.detach().cpu()":
-        report["cpu_case"] = "same tensor" if z is detached else "copy"
-    report["facts_headers"] = ["fact", "y", "z"]
-    report["facts"] = [
-        ["device", str(y.device), str(z.device)],
-        ["shares storage with the other", str(shares), str(shares)],
-        ["_version", str(y._version), str(z._version)],
-        ["requires_grad", str(y.requires_grad), str(z.requires_grad)],
-        ["grad_fn", str(_grad_fn_name(y)), str(_grad_fn_name(z))],
-        ["is_leaf", str(y.is_leaf), str(z.is_leaf)],
+
+def _claims(mode: Mode, facts: dict[str, Any], cpu_copy_shares: bool) -> list[Claim]:
+    """Four claims a typical explanation of detach() makes, each with its verdict on this run and a reason."""
+    shares, z_requires_grad = facts["shares_storage"], facts["z_requires_grad"]
+    if not facts["backward_ok"]:
+        grad_reason = "fails"
+    elif facts["grad_is_wrong"]:
+        grad_reason = mode.silently_wrong[2]
+    else:
+        grad_reason = "same"
+    return [
+        Claim("shares", shares, "same_storage" if shares else mode.copied_by, "true" if shares else "false"),
+        Claim(
+            "no_backward",
+            not z_requires_grad,
+            "is_y" if z_requires_grad else "detached",
+            "false" if z_requires_grad else "true",
+        ),
+        Claim(
+            "grad_unaffected",
+            grad_reason == "same",
+            grad_reason,
+            "true" if grad_reason == "same" else "silent" if facts["grad_is_wrong"] else "false",
+        ),
+        Claim(
+            "cpu_never_shares",
+            not cpu_copy_shares,
+            "same_tensor" if cpu_copy_shares else "copy",
+            "false" if cpu_copy_shares else "true",
+        ),
     ]
 
-    try:
-        y.sum().backward()
-        x_grad: list[float] | None = xt.grad.detach().cpu().tolist()
-        report["x_grad_printed"] = str(xt.grad)
-        backward_error = None
-        emit("x.grad =", xt.grad)
-    except RuntimeError as e:
-        x_grad = None
-        report["x_grad_printed"] = None
-        backward_error = str(e)
-        emit("backward failed:", e)
-    # The true gradient: the same function on fresh tensors with no edits.
-    x_fresh = torch.tensor(values, dtype=torch.float32, requires_grad=True, device=device)
-    OPS[op](x_fresh).sum().backward()
-    emit("x.grad of the unedited function =", x_fresh.grad)
-    report["x_grad"] = x_grad
-    report["backward_error"] = backward_error
-    report["backward_ok"] = backward_error is None
-    report["x_grad_expected"] = x_fresh.grad.detach().cpu().tolist()
-    report["x_grad_expected_printed"] = str(x_fresh.grad)
-    report["grad_is_wrong"] = x_grad is not None and x_grad != report["x_grad_expected"]
-    report["code"] = _build_code(values, op, mode, device, parsed_edits)
-    report["output"] = out.getvalue()
-    report["claims"] = _claims(
-        mode=mode,
-        shares=bool(shares),
-        z_requires_grad=bool(z.requires_grad),
-        backward_ok=backward_error is None,
-        grad_is_wrong=report["grad_is_wrong"],
-        cpu_copy_shares=cpu_copy_shares,
-    )
-    report["why_parts"] = [[key, params] for key, params in _why_parts(report, mode, op, len(parsed_edits))]
-    report["why"] = {language: explain(report["why_parts"], language) for language in LAB_TEXTS}
-    return report
+
+def _why_parts(bench: _Bench, facts: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """This run's explanation, as message keys with their parameters: what z is, what the edits did, and why
+    backward went as it did. Each sentence follows the run's facts (a rewrite that leaves y looking the same is not
+    said to have changed it)."""
+    mode, device, link = bench.mode, facts["device"], facts["link"]
+    y_version, z_version = facts["y_version"], facts["z_version"]
+    if not bench.edits:
+        fresh = (mode.fresh_copy, {"device": device}) if link == "copy" and mode.fresh_copy else (mode.fresh, {})
+        return [fresh, ("lab_why_try", {})]
+    edited = mode.edited[0] if facts["y_changed"] else mode.edited[1]
+    parts: list[tuple[str, dict[str, Any]]] = {
+        "is_y": [(edited, {"version": y_version})],
+        "shared": [(edited, {"cpu": mode.through_cpu, "version": y_version})],
+        "own_version": [(edited, {"y_version": y_version, "z_version": z_version})],
+        "copy": [
+            ("lab_why_clone_prefix" if mode.copied_by == "clone" else "lab_why_copy_prefix", {"device": device}),
+            ("lab_why_not_changed", {"y": y_version, "z": z_version}),
+        ],
+    }[link]
+    op = bench.op
+    if facts["backward_error"] is not None:
+        parts.append(("lab_why_backward_failed", {"op": op.code}))
+    elif facts["grad_is_wrong"]:
+        parts.append((mode.silently_wrong[0], {"op": op.code}))
+    elif link == "copy":
+        parts.append(("lab_why_backward_untouched", {}))
+    else:
+        parts.append((op.backward_note, {}))
+    return parts

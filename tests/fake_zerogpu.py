@@ -196,7 +196,7 @@ def probe_gpu_calls() -> dict[str, dict]:
             entry["taught_gained"] = teaching["after"][taught] > teaching["before"][taught]
             entry["head_type"] = type(head).__name__
         else:
-            entry["device"] = back.get("device") if isinstance(back, dict) else None
+            entry["device"] = getattr(back, "device", None)  # the lab's Run
         report[call.__name__] = entry
     return report
 

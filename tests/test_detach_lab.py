@@ -20,18 +20,27 @@ from lab.detach import (
     DEFAULT_OP,
     DEFAULT_X,
     FLOAT32_MAX,
+    INPUT_ERRORS,
     MAX_VALUES,
     MODES,
     OPS,
-    PITFALL,
     LabInputError,
     available_devices,
     parse_edits,
     parse_x,
     run_experiment,
 )
+from ui.i18n import LANGUAGES, TEXTS, words
+from ui.lab_report import report_json
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def report(*args, **kwargs) -> dict:
+    """A run as /detach answers it: the lab's facts, with the ui's words (the JSON the tests pin)."""
+    return report_json(run_experiment(*args, **kwargs))
+
+
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 
 
@@ -53,12 +62,13 @@ def test_constants_and_tables() -> None:
         "y.detach().cpu()",
         "y.detach().clone()",
         "y.data",
+        "torch.from_numpy(y.detach().cpu().numpy())",
         "with torch.no_grad(): y[i] = v",
     ]
     assert (DEFAULT_X, DEFAULT_OP, DEFAULT_MODE, MAX_VALUES) == ("1, 2, 3", "x * 2", "y.detach()", 16)
-    assert set(PITFALL) == {"en", "zh-CN"}
-    assert 'device="cuda"' in PITFALL["en"] and ".cuda()" in PITFALL["en"] and "None" in PITFALL["en"]
-    assert 'device="cuda"' in PITFALL["zh-CN"]
+    pitfall = {language: TEXTS[language]["lab_pitfall"] for language in LANGUAGES}
+    assert 'device="cuda"' in pitfall["en"] and ".cuda()" in pitfall["en"] and "None" in pitfall["en"]
+    assert 'device="cuda"' in pitfall["zh-CN"]
 
 
 def test_module_does_not_import_gradio() -> None:
@@ -77,7 +87,7 @@ def test_available_devices() -> None:
 
 
 def test_default_run_without_edits() -> None:
-    r = run_experiment()
+    r = report()
     assert r["device"] == "cpu" and r["z_device"] == "cpu"
     assert r["x"] == "tensor([1., 2., 3.], requires_grad=True)"
     assert r["y_before"] == "tensor([2., 4., 6.], grad_fn=<MulBackward0>)"
@@ -93,7 +103,7 @@ def test_default_run_without_edits() -> None:
 
 
 def test_detach_shares_storage_and_version_counter() -> None:
-    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 100]])
+    r = report("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 100]])
     assert r["y"] == "tensor([100.,   4.,   6.], grad_fn=<MulBackward0>)"
     assert r["z"] == "tensor([100.,   4.,   6.])"
     assert r["y_values"] == r["z_values"] == [100.0, 4.0, 6.0]
@@ -104,13 +114,13 @@ def test_detach_shares_storage_and_version_counter() -> None:
     assert r["y_is_leaf"] is False and r["z_is_leaf"] is True
     assert "share storage" in r["why"]["en"] and "went up to 1" in r["why"]["en"]
 
-    r3 = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 7], [1, 8], [-1, 9]])
+    r3 = report("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 7], [1, 8], [-1, 9]])
     assert r3["y_values"] == [7.0, 8.0, 9.0]
     assert r3["y_version"] == r3["z_version"] == 3
 
 
 def test_edit_with_same_value_still_bumps_versions() -> None:
-    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 2.0]])
+    r = report("1, 2, 3", "x * 2", "y.detach()", edits=[[0, 2.0]])
     assert r["y_changed"] is False and r["shares_storage"] is True
     assert r["y_version"] == r["z_version"] == 1
     assert "looks the same" in r["why"]["en"]
@@ -121,7 +131,7 @@ def test_edit_with_same_value_still_bumps_versions() -> None:
     [("x * 2", [2.0, 2.0, 2.0]), ("x ** 2", [2.0, 4.0, 6.0])],
 )
 def test_backward_survives_edit_when_op_did_not_save_y(op: str, expected_grad: list[float]) -> None:
-    r = run_experiment("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
+    r = report("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
     assert r["y_changed"] is True
     assert r["backward_error"] is None
     assert r["x_grad"] == expected_grad
@@ -130,7 +140,7 @@ def test_backward_survives_edit_when_op_did_not_save_y(op: str, expected_grad: l
 
 @pytest.mark.parametrize("op", ["x.exp()", "x.sigmoid()"])
 def test_backward_fails_after_edit_when_op_saved_y(op: str) -> None:
-    r = run_experiment("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
+    r = report("1, 2, 3", op, "y.detach()", edits=[[0, 100]])
     assert r["x_grad"] is None and r["x_grad_printed"] is None
     assert "modified by an inplace operation" in r["backward_error"]
     assert "backward failed: " + r["backward_error"] in r["output"]
@@ -140,7 +150,7 @@ def test_backward_fails_after_edit_when_op_saved_y(op: str) -> None:
 @pytest.mark.parametrize("op", ["x.exp()", "x.sigmoid()"])
 def test_backward_works_without_edits_for_ops_that_save_y(op: str) -> None:
     values = [1.0, 2.0, 3.0]
-    r = run_experiment(values, op, "y.detach()")
+    r = report(values, op, "y.detach()")
     assert r["backward_error"] is None
     xt = torch.tensor(values)
     expected = xt.exp() if op == "x.exp()" else xt.sigmoid() * (1 - xt.sigmoid())
@@ -150,7 +160,7 @@ def test_backward_works_without_edits_for_ops_that_save_y(op: str) -> None:
 
 
 def test_detach_cpu_on_cpu_is_the_same_tensor() -> None:
-    r = run_experiment("1, 2, 3", "x * 2", "y.detach().cpu()", edits=[[1, -5]])
+    r = report("1, 2, 3", "x * 2", "y.detach().cpu()", edits=[[1, -5]])
     assert r["cpu_case"] == "same tensor"
     assert r["same_object"] is True and r["shares_storage"] is True
     assert r["y_changed"] is True and r["y_values"] == [2.0, -5.0, 6.0]
@@ -160,7 +170,7 @@ def test_detach_cpu_on_cpu_is_the_same_tensor() -> None:
 
 @pytest.mark.parametrize("op", list(OPS))
 def test_detach_clone_never_shares(op: str) -> None:
-    r = run_experiment("1, 2, 3", op, "y.detach().clone()", edits=[[0, 100], [2, 0.5]])
+    r = report("1, 2, 3", op, "y.detach().clone()", edits=[[0, 100], [2, 0.5]])
     assert r["shares_storage"] is False and r["same_object"] is False
     assert r["y_changed"] is False and r["y"] == r["y_before"]
     assert r["z_values"][0] == 100.0 and r["z_values"][2] == 0.5
@@ -171,7 +181,7 @@ def test_detach_clone_never_shares(op: str) -> None:
 
 
 def test_facts_table_rows() -> None:
-    r = run_experiment(edits=[[0, 1]])
+    r = report(edits=[[0, 1]])
     facts = {row[0]: row[1:] for row in r["facts"]}
     assert all(len(row) == 3 and all(isinstance(c, str) for c in row) for row in r["facts"])
     assert facts["device"] == ["cpu", "cpu"]
@@ -183,14 +193,14 @@ def test_facts_table_rows() -> None:
 
 def test_report_is_json_serialisable_and_deterministic() -> None:
     args = ("[0.5, -1.25, 3]", "x.sigmoid()", "y.detach()", "cpu", [[1, "2.5"], [-1, 4]])
-    first = run_experiment(*args)
-    second = run_experiment(*args)
+    first = report(*args)
+    second = report(*args)
     assert first == second
     assert json.loads(json.dumps(first, allow_nan=False)) == first
 
 
 def test_x_given_as_list_and_edits_as_tuples() -> None:
-    r = run_experiment([1, 2.5, -3], "x * 2", "y.detach()", edits=[(0.0, 1), (2, "-1e1")])
+    r = report([1, 2.5, -3], "x * 2", "y.detach()", edits=[(0.0, 1), (2, "-1e1")])
     assert r["y_values"] == [1.0, 5.0, -10.0]
 
 
@@ -208,7 +218,7 @@ def test_x_given_as_list_and_edits_as_tuples() -> None:
     ],
 )
 def test_generated_code_prints_output(x: str, op: str, mode: str, edits: list | None) -> None:
-    r = run_experiment(x, op, mode, "cpu", edits)
+    r = report(x, op, mode, "cpu", edits)
     code = r["code"]
     assert code.startswith("import torch\n")
     assert [line for line in code.splitlines() if line.startswith(("import", "from"))] == ["import torch"]
@@ -359,7 +369,7 @@ def test_parse_edits_rejects(edits: object, fragments: list[str]) -> None:
 )
 def test_run_experiment_rejects(kwargs: dict, fragments: list[str]) -> None:
     with pytest.raises(LabInputError) as info:
-        run_experiment(**kwargs)
+        report(**kwargs)
     for fragment in fragments:
         assert fragment in str(info.value)
 
@@ -371,7 +381,7 @@ def test_lab_input_error_is_value_error() -> None:
 @pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
 def test_cuda_unavailable_is_a_clear_error() -> None:
     with pytest.raises(LabInputError, match="CUDA is not available on this server"):
-        run_experiment(device="cuda")
+        report(device="cuda")
 
 
 # --- GPU ---------------------------------------------------------------------------------------------------------
@@ -380,7 +390,7 @@ def test_cuda_unavailable_is_a_clear_error() -> None:
 @pytest.mark.gpu
 @needs_cuda
 def test_cuda_detach_shares() -> None:
-    r = run_experiment("1, 2, 3", "x * 2", "y.detach()", "cuda", [[0, 100]])
+    r = report("1, 2, 3", "x * 2", "y.detach()", "cuda", [[0, 100]])
     assert r["device"] == "cuda:0" and r["z_device"] == "cuda:0"
     assert r["shares_storage"] is True and r["y_changed"] is True
     assert r["y_version"] == r["z_version"] == 1
@@ -389,7 +399,7 @@ def test_cuda_detach_shares() -> None:
 @pytest.mark.gpu
 @needs_cuda
 def test_cuda_detach_cpu_copies() -> None:
-    r = run_experiment("1, 2, 3", "x.exp()", "y.detach().cpu()", "cuda", [[0, 100]])
+    r = report("1, 2, 3", "x.exp()", "y.detach().cpu()", "cuda", [[0, 100]])
     assert r["device"] == "cuda:0" and r["z_device"] == "cpu"
     assert r["cpu_case"] == "copy" and r["same_object"] is False
     assert r["shares_storage"] is False and r["y_changed"] is False
@@ -401,7 +411,7 @@ def test_cuda_detach_cpu_copies() -> None:
 @pytest.mark.gpu
 @needs_cuda
 def test_cuda_generated_code() -> None:
-    r = run_experiment("1, 2, 3", "x.sigmoid()", "y.detach()", "cuda", [[1, 0]])
+    r = report("1, 2, 3", "x.sigmoid()", "y.detach()", "cuda", [[1, 0]])
     assert 'requires_grad=True, device="cuda")' in r["code"]
     assert ".cuda()" not in r["code"]
     assert _run_code(r["code"]) == r["output"]
@@ -423,7 +433,15 @@ SAVED_BY_OP = {
     "x.exp()": [("_saved_result", "y")],
     "x.sigmoid()": [("_saved_result", "y")],
 }
-ALL_MODES = ["y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data", "with torch.no_grad(): y[i] = v"]
+NUMPY_MODE = "torch.from_numpy(y.detach().cpu().numpy())"
+ALL_MODES = [
+    "y.detach()",
+    "y.detach().cpu()",
+    "y.detach().clone()",
+    "y.data",
+    NUMPY_MODE,
+    "with torch.no_grad(): y[i] = v",
+]
 VALUES = [0.5, -1.0, 2.0]
 
 
@@ -442,6 +460,7 @@ def _reference(op: str, mode: str, edits: list[tuple[int, float]]) -> dict:
             "y.detach().cpu()": lambda: y.detach().cpu(),
             "y.detach().clone()": lambda: y.detach().clone(),
             "y.data": lambda: y.data,
+            NUMPY_MODE: lambda: torch.from_numpy(y.detach().cpu().numpy()),
         }[mode]()
         for i, v in edits:
             z[i] = v
@@ -476,7 +495,7 @@ def _edit_cases(op: str) -> dict[str, list[tuple[int, float]]]:
 @pytest.mark.parametrize("case", ["none", "one edit", "same value rewritten"])
 def test_every_op_mode_and_edit_agrees_with_pytorch(op: str, mode: str, case: str) -> None:
     edits = _edit_cases(op)[case]
-    r = run_experiment(VALUES, op, mode, "cpu", [list(e) for e in edits])
+    r = report(VALUES, op, mode, "cpu", [list(e) for e in edits])
     ref = _reference(op, mode, edits)
     assert (r["y_values"], r["z_values"]) == (ref["y_values"], ref["z_values"])
     assert (r["y_version"], r["z_version"]) == (ref["y_version"], ref["z_version"])
@@ -502,14 +521,14 @@ def test_every_op_mode_and_edit_agrees_with_pytorch(op: str, mode: str, case: st
 
 def test_the_cases_the_issue_names() -> None:
     exp_e = torch.tensor(1.0).exp().item()
-    retyped = run_experiment("1, 2, 3", "x.exp()", "y.detach()", edits=[[0, exp_e]])
+    retyped = report("1, 2, 3", "x.exp()", "y.detach()", edits=[[0, exp_e]])
     assert retyped["y_changed"] is False and retyped["y_version"] == 1 and retyped["backward_ok"] is False
-    three = run_experiment("1, 2, 3", "x * 2", "y.detach()", edits=[[1, 100], [1, 200], [1, 4]])
+    three = report("1, 2, 3", "x * 2", "y.detach()", edits=[[1, 100], [1, 200], [1, 4]])
     assert three["y_values"] == [2.0, 4.0, 6.0] and three["y_version"] == 3  # back to its value: still 3 writes
-    data = run_experiment("1, 2, 3", "x.exp()", "y.data", edits=[[0, 100]])
+    data = report("1, 2, 3", "x.exp()", "y.data", edits=[[0, 100]])
     assert data["y_version"] == 0 and data["backward_ok"] is True and data["grad_is_wrong"] is True
     assert data["x_grad"][0] == 100.0 and data["x_grad_expected"][0] == pytest.approx(math.e)
-    no_grad = run_experiment("1, 2, 3", "x.exp()", "with torch.no_grad(): y[i] = v", edits=[[0, 100]])
+    no_grad = report("1, 2, 3", "x.exp()", "with torch.no_grad(): y[i] = v", edits=[[0, 100]])
     assert no_grad["y_version"] == 1 and no_grad["backward_predicted_ok"] is False and no_grad["backward_ok"] is False
     assert no_grad["z_requires_grad"] is True and no_grad["same_object"] is False
 
@@ -525,7 +544,7 @@ def test_the_cases_the_issue_names() -> None:
     ],
 )
 def test_claims_verdicts(op: str, mode: str, edits: list, verdicts: list, reasons: list) -> None:
-    claims = run_experiment("1, 2, 3", op, mode, "cpu", edits)["claims"]
+    claims = report("1, 2, 3", op, mode, "cpu", edits)["claims"]
     assert [c["id"] for c in claims] == ["shares", "no_backward", "grad_unaffected", "cpu_never_shares"]
     assert [c["holds"] for c in claims] == verdicts
     for claim, reason in zip(claims, reasons):
@@ -540,10 +559,11 @@ def test_claims_verdicts(op: str, mode: str, edits: list, verdicts: list, reason
         ("x.sigmoid()", "with torch.no_grad(): y[i] = v", [[1, 0.25]]),
         ("x * 2", "with torch.no_grad(): y[i] = v", []),
         ("x.exp()", "y.detach()", [[0, 2.718281828459045]]),
+        ("x.exp()", NUMPY_MODE, [[0, 100], [1, 7.38905609893065]]),
     ],
 )
 def test_generated_program_reproduces_the_new_cases(op: str, mode: str, edits: list) -> None:
-    r = run_experiment("1, 2, 3", op, mode, "cpu", edits)
+    r = report("1, 2, 3", op, mode, "cpu", edits)
     assert _run_code(r["code"]) == r["output"]
     assert "saved versions:" in r["output"] and "x.grad of the unedited function =" in r["output"]
     if mode.startswith("with torch.no_grad()") and edits:
@@ -584,31 +604,43 @@ def test_messages_name_the_cell_and_follow_the_language() -> None:
     with pytest.raises(LabInputError) as bad:
         detach.parse_cell(2, "abc", 3)
     assert str(bad.value).startswith("z[2] is 'abc', which is not a number")
-    assert bad.value.message("zh-CN").startswith("z[2] 是 'abc'，不是数字")
+    assert bad.value.message(words("zh-CN")).startswith("z[2] 是 'abc'，不是数字")
     with pytest.raises(LabInputError) as empty:
         detach.parse_cell(1, "  ", 3)
-    assert "z[1] is empty" in str(empty.value) and "z[1] 是空的" in empty.value.message("zh-CN")
+    assert "z[1] is empty" in str(empty.value) and "z[1] 是空的" in empty.value.message(words("zh-CN"))
     assert detach.parse_cell(0, "１００", 3) == (0, 100.0)
     with pytest.raises(LabInputError) as bad_x:
         parse_x("1, a")
-    assert "x value 2" in str(bad_x.value) and "x 的第 2 个值" in bad_x.value.message("zh-CN")
+    assert "x value 2" in str(bad_x.value) and "x 的第 2 个值" in bad_x.value.message(words("zh-CN"))
 
 
-def test_sentences_live_in_lab_texts_in_both_languages() -> None:
-    from ui.i18n import LAB_TEXTS
-
-    assert set(LAB_TEXTS["en"]) == set(LAB_TEXTS["zh-CN"])
+def test_the_lab_names_messages_and_every_language_has_them() -> None:
+    """The lab reports message keys; the words are the ui's, in every language (its English errors excepted)."""
     source = Path(detach.__file__).read_text(encoding="utf-8")
-    assert not any("\u4e00" <= ch <= "\u9fff" for ch in source), "Chinese sentences belong in ui/i18n.py"
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in source), "sentences belong in ui/words/"
+    for language in LANGUAGES:
+        said = TEXTS[language]
+        assert {key for key in INPUT_ERRORS if key not in said} == set(), language
+        for op in OPS.values():
+            assert op.backward_note in said
+        for mode in MODES.values():
+            keys = [mode.fresh, mode.fresh_copy or mode.fresh, *mode.edited, *mode.silently_wrong[:2]]
+            assert [key for key in keys if key not in said] == [], (language, mode.code)
+            assert f"claim_grad_unaffected_{mode.silently_wrong[2]}" in said
     for op in OPS:
         for mode in MODES:
             for edits in ([], [[0, 5]]):
-                r = run_experiment("1, 2, 3", op, mode, "cpu", edits)
+                r = report("1, 2, 3", op, mode, "cpu", edits)
                 for key, _ in r["why_parts"]:
-                    assert key in LAB_TEXTS["en"] and key in LAB_TEXTS["zh-CN"]
+                    assert all(key in TEXTS[language] for language in LANGUAGES), key
                 assert r["why"]["en"] and r["why"]["zh-CN"] and r["why"]["en"] != r["why"]["zh-CN"]
                 for claim in r["claims"]:
-                    assert f"claim_{claim['id']}_{claim['reason']}" in LAB_TEXTS["zh-CN"]
+                    assert f"claim_{claim['id']}_{claim['reason']}" in TEXTS["zh-CN"]
+
+
+def test_the_lab_says_its_errors_in_the_words_of_every_language() -> None:
+    """str() of a refused input is the API's English, the same as the English page's words."""
+    assert {key: TEXTS["en"][key] for key in INPUT_ERRORS} == INPUT_ERRORS
 
 
 # --- through the real server and gradio_client ---------------------------------------------------------------------
@@ -630,9 +662,9 @@ def test_api_reports_match_the_module_for_every_op_and_new_mode(lab_server: str)
         for mode in ALL_MODES:
             for case, edits in _edit_cases(op).items():
                 arguments = ("0.5, -1, 2", op, mode, "cpu", [list(e) for e in edits])
-                report = client.predict(*arguments, api_name="/detach")
-                assert report == run_experiment(*arguments), (op, mode, case)
-                assert {"saved_tensors", "backward_predicted_ok", "x_grad_expected", "grad_is_wrong"} <= set(report)
+                answer = client.predict(*arguments, api_name="/detach")
+                assert answer == report(*arguments), (op, mode, case)
+                assert {"saved_tensors", "backward_predicted_ok", "x_grad_expected", "grad_is_wrong"} <= set(answer)
 
 
 def test_api_stays_backward_compatible_and_speaks_the_callers_language(lab_server: str) -> None:
@@ -670,10 +702,131 @@ def test_a_cell_shows_text_that_writes_back_the_same_float32(value: float) -> No
 @pytest.mark.parametrize("mode", ALL_MODES)
 @pytest.mark.parametrize("op", list(REFERENCE_OPS))
 def test_cuda_claims_saved_tensors_and_program(op: str, mode: str) -> None:
-    r = run_experiment("1, 2, 3", op, mode, "cuda", [[0, 100]])
+    r = report("1, 2, 3", op, mode, "cuda", [[0, 100]])
     claims = {c["id"]: c for c in r["claims"]}
     assert claims["cpu_never_shares"]["holds"] is True  # on a GPU .detach().cpu() copies
-    assert claims["shares"]["holds"] is (mode not in ("y.detach().cpu()", "y.detach().clone()"))
+    assert claims["shares"]["holds"] is (mode not in ("y.detach().cpu()", "y.detach().clone()", NUMPY_MODE))
     assert [(s["name"], s["of"]) for s in r["saved_tensors"]] == SAVED_BY_OP[op]
     assert r["backward_predicted_ok"] == r["backward_ok"]
     assert _run_code(r["code"]) == r["output"]
+
+
+# --- facts, not words: the run is data; a new mode is one entry -----------------------------------------------------
+
+
+def test_a_run_is_facts_that_pickle_and_hold_no_tensor() -> None:
+    import dataclasses
+    import pickle
+
+    run = run_experiment("1, 2, 3", "x.exp()", NUMPY_MODE, "cpu", [[0, 100]])
+    assert dataclasses.is_dataclass(run) and pickle.loads(pickle.dumps(run)) == run
+    json.dumps(report_json(run), allow_nan=False)  # plain values all the way down
+
+    def tensors(value: object) -> int:
+        if dataclasses.is_dataclass(value):
+            value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, (list, tuple)):
+            return sum(tensors(item) for item in value)
+        return int(isinstance(value, torch.Tensor))
+
+    assert tensors(run) == 0
+    assert run.why_parts and all(isinstance(key, str) for key, _ in run.why_parts)
+
+
+def test_the_program_is_the_steps_that_ran(monkeypatch) -> None:
+    """A new mode is one row of MODES (plus its words): the run and its program follow without other code."""
+    view = "y.detach().view(-1)"
+    monkeypatch.setitem(MODES, view, detach.Mode(view, lambda d: d.view(-1), fresh="lab_why_detach_fresh"))
+    r = report("1, 2, 3", "x.exp()", view, "cpu", [[0, 100]])
+    assert f"z = {view}\n" in r["code"] and _run_code(r["code"]) == r["output"]
+    assert r["shares_storage"] and r["y_version"] == r["z_version"] == 1 and not r["backward_ok"]
+    assert r["link"] == "shared" and r["why_parts"][0][0] == "lab_why_shared_changed"
+
+
+# --- every sentence true ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ALL_MODES)
+@pytest.mark.parametrize("op", list(REFERENCE_OPS))
+def test_words_follow_the_facts_when_a_rewrite_leaves_y_the_same(op: str, mode: str) -> None:
+    """Writing the value a cell already holds changes nothing: no explanation may say the edit changed y."""
+    r = report(VALUES, op, mode, "cpu", [list(edit) for edit in _edit_cases(op)["same value rewritten"]])
+    assert r["y_changed"] is False
+    assert "changed y" not in r["why"]["en"] and "改变了 y" not in r["why"]["zh-CN"], r["why_parts"]
+    changed = report(VALUES, op, mode, "cpu", [[0, 100.0]])
+    if changed["y_changed"]:
+        assert "looks the same" not in changed["why"]["en"] and "看起来没变" not in changed["why"]["zh-CN"]
+
+
+def test_the_version_note_says_exactly_what_shares_y_s_counter() -> None:
+    """Measured on every mode: z over y's memory either moved y's version with its write (it shares the counter:
+    y.detach(), .cpu() on a CPU) or did not (its own counter: .data, the NumPy round trip); the note names each."""
+    notes = [TEXTS[language]["lab_version_counts"] for language in LANGUAGES]
+    for mode in MODES:
+        r = report("1, 2, 3", "x.exp()", mode, "cpu", [[0, 100]])
+        if mode == "with torch.no_grad(): y[i] = v" or not r["shares_storage"]:
+            continue  # z is y, or z has its own memory
+        assert r["y_changed"] and r["z_version"] == 1
+        assert all(mode in note for note in notes), f"{mode} is missing from the version note"
+        if r["y_version"] == 0:  # its own counter: the write went unnoticed and backward read the edited value
+            assert r["backward_ok"] and r["grad_is_wrong"]
+    assert all("every tensor on the same storage" not in note for note in notes)
+
+
+def test_a_tensor_rebuilt_through_numpy_shares_y_s_memory_but_not_its_counter() -> None:
+    r = report("1, 2, 3", "x.exp()", NUMPY_MODE, "cpu", [[0, 100]])
+    assert r["shares_storage"] is True and r["same_object"] is False and r["link"] == "own_version"
+    assert r["y_values"][0] == 100.0 and r["y_version"] == 0 and r["z_version"] == 1
+    assert r["backward_predicted_ok"] is True and r["backward_ok"] is True and r["grad_is_wrong"] is True
+    assert r["x_grad"][0] == 100.0 and r["x_grad_expected"][0] == pytest.approx(math.e)
+    claims = {claim["id"]: claim for claim in r["claims"]}
+    assert claims["shares"]["holds"] and claims["grad_unaffected"]["verdict"] == "silent"
+    assert "rebuilt on y's memory" in r["why"]["en"] and ".data" in r["why"]["en"]
+    assert "torch.from_numpy(y.detach().cpu().numpy())" in r["code"] and _run_code(r["code"]) == r["output"]
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_cuda_numpy_round_trip_copies() -> None:
+    """On a GPU, .cpu() copies before .numpy(): z is host memory of its own, and y and its gradient are untouched."""
+    r = report("1, 2, 3", "x.exp()", NUMPY_MODE, "cuda", [[0, 100]])
+    assert r["device"] == "cuda:0" and r["z_device"] == "cpu" and r["link"] == "copy"
+    assert r["shares_storage"] is False and r["y_changed"] is False and r["y_version"] == 0
+    assert r["backward_ok"] and not r["grad_is_wrong"]
+    assert {c["id"]: c["reason"] for c in r["claims"]}["shares"] == "gpu_copy"
+    assert "copies it into host memory" in report("1, 2, 3", "x.exp()", NUMPY_MODE, "cuda")["why"]["en"]
+    assert _run_code(r["code"]) == r["output"]
+
+
+def test_numbers_json_cannot_carry_travel_as_strings(lab_server: str) -> None:
+    """float32 overflows to inf: /detach says "inf" and "-inf" (JSON has no such numbers; Gradio wrote null)."""
+    from gradio_client import Client
+
+    client = Client(lab_server, verbose=False)
+    exp = client.predict("100, 1", "x.exp()", "y.detach()", "cpu", [], api_name="/detach")
+    assert exp["y_values"][0] == exp["z_values"][0] == "inf" and exp["y_values"][1] == pytest.approx(math.e)
+    assert exp["x_grad"][0] == exp["x_grad_expected"][0] == "inf"
+    doubled = client.predict("-3e38", "x * 2", "y.detach().clone()", "cpu", [[0, 1]], api_name="/detach")
+    assert doubled["y_values"] == ["-inf"] and doubled["z_values"] == [1.0] and doubled["x_grad"] == [2.0]
+    from ui.lab_report import json_number
+
+    assert [json_number(value) for value in (1.5, math.inf, -math.inf, math.nan)] == [1.5, "inf", "-inf", "nan"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_the_numpy_round_trip_s_graph_claims_and_backward_panel(language: str) -> None:
+    from ui.lab_graph import graph_svg
+    from ui.lab_panels import backward_html, claims_html
+
+    run = run_experiment("1, 2, 3", "x.exp()", NUMPY_MODE, "cpu", [[0, 100]])
+    said = TEXTS[language]
+    graph = graph_svg(run, language)
+    assert 'data-link="shares"' in graph and said["lab_graph_data"].replace("'", "&#x27;") in graph
+    assert 'data-saved="_saved_result" data-moved="false"' in graph  # y's version never moved: nothing turns red
+    claims = claims_html(run, language)
+    assert said["lab_verdict_silent"] in claims and said["claim_grad_unaffected_silent_rebuilt"][:12] in claims
+    backward = backward_html(run, language)
+    assert "data-grad-wrong='true'" in backward and said["lab_grad_wrong_numpy"][:10] in backward
+    assert ".data" not in backward  # its own words: y.data is not what hid this write

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: What each layer must never import (a module or a package, and everything under it).
 NEVER = {
     "model": ("ui", "compute", "lab", "app"),
+    "lab": ("ui", "compute", "model", "app", "gradio"),
     "compute.py": ("ui", "app"),
     "ui": ("app",),
 }

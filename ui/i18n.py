@@ -125,10 +125,12 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             'the GPU directly instead: torch.tensor([1., 2., 3.], requires_grad=True, device="cuda").'
         ),
         "lab_version_counts": (
-            "`_version` counts writes, not changes: every in-place write to a tensor adds 1 to the counter it shares "
-            "with every tensor on the same storage (not with `.data`), even when the value written is the one "
-            "already there. Your edits are kept in order as this experiment's history (the `z[i] = v` lines of "
-            "the program); Reset clears them."
+            "`_version` counts writes, not changes: every in-place write to a tensor adds 1 to its version counter, "
+            "even when the value written is the one already there. y's views and `y.detach()` (so also "
+            "`y.detach().cpu()` on a CPU) share y's counter; `y.data` and a tensor rebuilt on y's memory, such as "
+            "`torch.from_numpy(y.detach().cpu().numpy())` on a CPU, have a counter of their own, so their writes "
+            "change y without moving y's version. Your edits are kept in order as this experiment's history (the "
+            "`z[i] = v` lines of the program); Reset clears them."
         ),
         "lab_history_empty": "No writes yet.",
         "lab_graph": "The autograd graph and what it saved",
@@ -194,12 +196,35 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "{cpu}z and y share storage: editing z changed y, and both version counters went up to {version}."
         ),
         "lab_why_shared_same": (
-            "{cpu}z and y share storage: the edit wrote into y's memory (with values y already had, so y looks the "
-            "same), and both version counters went up to {version}."
+            "{cpu}z and y share storage: writing z wrote into y's memory (y ends up holding the values it had, so it "
+            "looks the same), and both version counters went up to {version}."
         ),
         "lab_why_data_edited": (
             "z = y.data shares y's storage, so the edit changed y, but not y's version counter: z._version went up "
             "to {z_version} while y._version stayed at {y_version}, so autograd cannot tell that y changed."
+        ),
+        "lab_why_data_same": (
+            "z = y.data shares y's storage: writing z wrote into y's memory (y ends up holding the values it had, so "
+            "it looks the same), but not into y's version counter: z._version went up to {z_version} while "
+            "y._version stayed at {y_version}, so autograd cannot tell that y was written."
+        ),
+        "lab_why_numpy_same_fresh": (
+            "y is on the CPU, so y.detach().cpu() is y's own memory, .numpy() is an array over it, and "
+            "torch.from_numpy makes z a new tensor over that same memory, with a version counter of its own: an edit "
+            "to z will show up in y, and autograd will not notice it."
+        ),
+        "lab_why_numpy_copy_fresh": (
+            "y is on the GPU ({device}), so .cpu() copies it into host memory before .numpy(): z is a separate "
+            "tensor and an edit to z will not reach y."
+        ),
+        "lab_why_numpy_edited": (
+            "z was rebuilt on y's memory, so the edit changed y, but not y's version counter: z._version went up to "
+            "{z_version} while y._version stayed at {y_version}, so autograd cannot tell that y changed."
+        ),
+        "lab_why_numpy_same": (
+            "z was rebuilt on y's memory: writing z wrote into y's memory (y ends up holding the values it had, so it "
+            "looks the same), but not into y's version counter: z._version went up to {z_version} while y._version "
+            "stayed at {y_version}, so autograd cannot tell that y was written."
         ),
         "lab_why_nograd_edited": (
             "The edit wrote into y under torch.no_grad(): autograd did not record it as an operation, but "
@@ -218,6 +243,11 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "Backward ran without complaint, but {op} saved y and read the edited values: x.grad is wrong, and "
             "nothing warned you. This is why detach() replaced .data."
         ),
+        "lab_why_numpy_wrong": (
+            "Backward ran without complaint, but {op} saved y and read the edited values: x.grad is wrong, and "
+            "nothing warned you. A tensor rebuilt on y's memory hides its writes from y's version counter, just as "
+            ".data does."
+        ),
         "lab_why_backward_untouched": "Backward works: y itself was never modified, so x.grad is unaffected.",
         "lab_why_backward_mul": (
             "Backward still works: x * 2 multiplies by a constant and saves nothing of y for the backward pass, so "
@@ -227,6 +257,13 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "Backward still works: x ** 2 saves x, not y, for the backward pass, so x.grad = 2x is unaffected."
         ),
         "lab_why_backward_ok": "Backward still works.",
+        "sentence_gap": " ",
+        "lab_fact_device": "device",
+        "lab_fact_shares": "shares storage with the other",
+        "lab_fact_version": "_version",
+        "lab_fact_requires_grad": "requires_grad",
+        "lab_fact_grad_fn": "grad_fn",
+        "lab_fact_is_leaf": "is_leaf",
         # The graph.
         "lab_graph_caption": (
             "Read from y.grad_fn: each box to the right of the backward node is a tensor it saved ({names}); red "
@@ -258,6 +295,10 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "✘ But this x.grad is wrong: the true gradient of the unedited {op} is {expected}. y.data hid the edit "
             "from the version counter, so backward used the edited values without a word."
         ),
+        "lab_grad_wrong_numpy": (
+            "✘ But this x.grad is wrong: the true gradient of the unedited {op} is {expected}. z's own version "
+            "counter hid the edit from y's, so backward used the edited values without a word."
+        ),
         "lab_grad_right": "The true gradient of the unedited {op} is {expected}: x.grad matches it.",
         # The common claims.
         "lab_verdict_true": "✔ true here",
@@ -278,6 +319,9 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "claim_grad_unaffected_fails": "Backward fails: a tensor y.grad_fn saved was written to after it was saved.",
         "claim_grad_unaffected_silent": (
             "x.grad is silently wrong: .data hid the write from the version counter, so backward used edited values."
+        ),
+        "claim_grad_unaffected_silent_rebuilt": (
+            "x.grad is silently wrong: z's own version counter hid the write from y's, so backward used edited values."
         ),
         "claim_cpu_never_shares": "“.detach().cpu() never shares memory with y”",
         "claim_cpu_never_shares_copy": "y is on the GPU, so .cpu() copies it to host memory.",
@@ -312,11 +356,11 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             'torch.tensor([1., 2., 3.], requires_grad=True, device="cuda")。'
         ),
         "lab_version_counts": (
-            "`_version` 计的是写入次数，而不是值的变化：每一次原地写入都会让计数器加 1，同一存储上的所有张量共享"
-            "这个计数器"
-            "（`.data` 除外），即使写入的值和原来的一样也算。你的修改按顺序记为这次实验的历史（程序里的 `z[i] = v"
-            "` 行）；"
-            "重置会清空它们。"
+            "`_version` 计的是写入次数，而不是值的变化：每一次原地写入都会让张量的版本计数器加 1，即使写入的值和原来"
+            "的一样也算。y 的视图和 `y.detach()`（因此在 CPU 上也包括 `y.detach().cpu()`）与 y 共享这个计数器；"
+            "`y.data` 以及在 y 的内存上重建的张量（例如在 CPU 上的 `torch.from_numpy(y.detach().cpu().numpy())`）"
+            "有各自的计数器，它们的写入会改变 y，却不会让 y 的版本增加。你的修改按顺序记为这次实验的历史（程序里的 "
+            "`z[i] = v` 行）；重置会清空它们。"
         ),
         "lab_history_empty": "还没有写入。",
         "lab_graph": "autograd 计算图及其保存的张量",
@@ -372,12 +416,32 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "lab_why_cpu_prefix": "在 CPU 张量上 .cpu() 返回同一个张量，所以",
         "lab_why_shared_changed": "{cpu}z 与 y 共享存储：修改 z 改变了 y，两者的版本计数器都增加到了 {version}。",
         "lab_why_shared_same": (
-            "{cpu}z 与 y 共享存储：这次修改写进了 y 的内存（写入的值与原值相同，所以 y 看起来没变），"
+            "{cpu}z 与 y 共享存储：写 z 就是写 y 的内存（y 最终的值与原来相同，所以看起来没变），"
             "两者的版本计数器都增加到了 {version}。"
         ),
         "lab_why_data_edited": (
             "z = y.data 与 y 共享存储，所以修改改变了 y，但 y 的版本计数器没有变：z._version 增加到了 {z_version}，"
             "而 y._version 仍是 {y_version}，所以 autograd 看不出 y 被改过。"
+        ),
+        "lab_why_data_same": (
+            "z = y.data 与 y 共享存储：写 z 就是写 y 的内存（y 最终的值与原来相同，所以看起来没变），但 y 的版本计数器"
+            "没有变：z._version 增加到了 {z_version}，而 y._version 仍是 {y_version}，所以 autograd 看不出 y 被写过。"
+        ),
+        "lab_why_numpy_same_fresh": (
+            "y 在 CPU 上，所以 y.detach().cpu() 就是 y 自己的内存，.numpy() 是建在它上面的数组，torch.from_numpy "
+            "再在同一块内存上建出新张量 z，它有自己的版本计数器：修改 z 会反映到 y 上，而 autograd 察觉不到。"
+        ),
+        "lab_why_numpy_copy_fresh": (
+            "y 在 GPU（{device}）上，所以 .cpu() 会在 .numpy() 之前把它复制到主机内存：z 是独立的张量，修改 z 不会"
+            "影响 y。"
+        ),
+        "lab_why_numpy_edited": (
+            "z 是在 y 的内存上重建的，所以修改改变了 y，但 y 的版本计数器没有变：z._version 增加到了 {z_version}，"
+            "而 y._version 仍是 {y_version}，所以 autograd 看不出 y 被改过。"
+        ),
+        "lab_why_numpy_same": (
+            "z 是在 y 的内存上重建的：写 z 就是写 y 的内存（y 最终的值与原来相同，所以看起来没变），但 y 的版本计数器"
+            "没有变：z._version 增加到了 {z_version}，而 y._version 仍是 {y_version}，所以 autograd 看不出 y 被写过。"
         ),
         "lab_why_nograd_edited": (
             "这次修改是在 torch.no_grad() 下写进 y 的：autograd 没有把它记录为一次运算，但 y._version 仍增加到了 "
@@ -394,12 +458,23 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "反向传播没有报错，但 {op} 保存了 y，读到的是被改过的值：x.grad 是错的，而且没有任何提示。"
             "这正是 detach() 取代 .data 的原因。"
         ),
+        "lab_why_numpy_wrong": (
+            "反向传播没有报错，但 {op} 保存了 y，读到的是被改过的值：x.grad 是错的，而且没有任何提示。"
+            "在 y 的内存上重建的张量和 .data 一样，会让 y 的版本计数器看不到它的写入。"
+        ),
         "lab_why_backward_untouched": "反向传播成功：y 本身从未被修改，所以 x.grad 不受影响。",
         "lab_why_backward_mul": "反向传播仍然成功：x * 2 只是乘以常数，没有为反向传播保存 y，所以 x.grad 处处为 2。",
         "lab_why_backward_pow": (
             "反向传播仍然成功：x ** 2 为反向传播保存的是 x 而不是 y，所以 x.grad = 2x 不受这次修改影响。"
         ),
         "lab_why_backward_ok": "反向传播仍然成功。",
+        "sentence_gap": "",
+        "lab_fact_device": "设备 device",
+        "lab_fact_shares": "与另一方共享存储",
+        "lab_fact_version": "版本计数器 _version",
+        "lab_fact_requires_grad": "需要梯度 requires_grad",
+        "lab_fact_grad_fn": "梯度函数 grad_fn",
+        "lab_fact_is_leaf": "叶子节点 is_leaf",
         "lab_graph_caption": (
             "读自 y.grad_fn：反向节点右侧的每个框是它保存的一个张量（{names}）；保存后版本变了就标红。"
         ),
@@ -425,6 +500,10 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
             "✘ 但这个 x.grad 是错的：未修改的 {op} 的真实梯度是 {expected}。y.data 让版本计数器看不到这次修改，"
             "所以反向传播悄悄用了被改过的值。"
         ),
+        "lab_grad_wrong_numpy": (
+            "✘ 但这个 x.grad 是错的：未修改的 {op} 的真实梯度是 {expected}。z 有自己的版本计数器，y 的计数器看不到"
+            "这次修改，所以反向传播悄悄用了被改过的值。"
+        ),
         "lab_grad_right": "未修改的 {op} 的真实梯度是 {expected}：x.grad 与之相同。",
         "lab_verdict_true": "✔ 此处成立",
         "lab_verdict_false": "✘ 此处不成立",
@@ -443,6 +522,9 @@ LAB_TEXTS: dict[str, dict[str, str]] = {
         "claim_grad_unaffected_same": "x.grad 与未修改函数的梯度相同。",
         "claim_grad_unaffected_fails": "反向传播失败：y.grad_fn 保存的张量在保存之后被写入过。",
         "claim_grad_unaffected_silent": "x.grad 悄悄地错了：.data 让版本计数器看不到写入，反向传播用了被改过的值。",
+        "claim_grad_unaffected_silent_rebuilt": (
+            "x.grad 悄悄地错了：z 有自己的版本计数器，y 的计数器看不到写入，反向传播用了被改过的值。"
+        ),
         "claim_cpu_never_shares": "“.detach().cpu() 从不与 y 共享内存”",
         "claim_cpu_never_shares_copy": "y 在 GPU 上，所以 .cpu() 把它复制到主机内存。",
         "claim_cpu_never_shares_same_tensor": "y 本来就在 CPU 上，所以 .cpu() 返回同一个张量，与 y 共享内存。",
@@ -616,22 +698,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-# The lab's fact names (the first column of its table), for the Chinese page; PyTorch's own names stay visible.
-FACT_NAMES_ZH = {
-    "device": "设备 device",
-    "shares storage with the other": "与另一方共享存储",
-    "_version": "版本计数器 _version",
-    "requires_grad": "需要梯度 requires_grad",
-    "grad_fn": "梯度函数 grad_fn",
-    "is_leaf": "叶子节点 is_leaf",
-}
-
-
-def fact_name(name: str, language: str) -> str:
-    """A fact's name in ``language``."""
-    return FACT_NAMES_ZH.get(name, name) if language == "zh-CN" else name
-
-
 def language_from_header(accept_language: str | None) -> str:
     """``"zh-CN"`` when the browser prefers Chinese (any ``zh`` tag ranked above English), else ``"en"``."""
     ranked = []
@@ -648,6 +714,11 @@ def language_from_header(accept_language: str | None) -> str:
         if tag.startswith("en"):
             return "en"
     return "en"
+
+
+def words(language: str) -> dict[str, str]:
+    """Every word in ``language`` (English for a language the page does not have)."""
+    return TEXTS.get(language, TEXTS["en"])
 
 
 def text(key: str, language: str) -> str:

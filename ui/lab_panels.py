@@ -1,5 +1,6 @@
-"""The lab's panels as HTML, from one report: the facts table, backward (predicted, then run), the common claims;
-and z's editor (a ``gr.HTML`` row of inputs, one per element, where every Enter is a write)."""
+"""The lab's panels as HTML, from one run's facts (``lab.detach.Run``): the facts table, backward (predicted, then
+run), the common claims; and z's editor (a ``gr.HTML`` row of inputs, one per element, where every Enter is a
+write)."""
 
 from __future__ import annotations
 
@@ -8,75 +9,70 @@ from typing import Any
 
 import numpy as np
 
-from ui.i18n import LAB_TEXTS, fact_name, text
+from lab.detach import MODES, Run
+from ui.i18n import text, words
+from ui.lab_report import fact_rows
 
 
-def _words(language: str) -> dict[str, str]:
-    return LAB_TEXTS.get(language, LAB_TEXTS["en"])
-
-
-def facts_html(report: dict, language: str) -> str:
+def facts_html(run: Run, language: str) -> str:
     """The facts of y and z (device, storage, _version, requires_grad, grad_fn, is_leaf) as a three-column table."""
     rows = "".join(
-        f"<tr><th scope='row'>{escape(fact_name(name, language))}</th><td>{escape(y)}</td><td>{escape(z)}</td></tr>"
-        for name, y, z in report["facts"]
+        f"<tr><th scope='row'>{escape(name)}</th><td>{escape(y)}</td><td>{escape(z)}</td></tr>"
+        for name, y, z in fact_rows(run, language)
     )
     head = f"<tr><th scope='col'>{escape(text('fact', language))}</th><th scope='col'>y</th><th scope='col'>z</th></tr>"
     return f"<table class='lab-facts'><thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 
-def backward_html(report: dict, language: str) -> str:
-    """Backward predicted from the saved tensors' versions, then the run's result, and (for y.data) the true grad."""
-    words = _words(language)
-    grad_fn = report["y_grad_fn"]
-    moved = [s for s in report["saved_tensors"] if s["version_saved"] != s["version_now"]]
-    if report["backward_predicted_ok"]:
-        predicted = words["lab_predict_ok"].format(grad_fn=grad_fn)
+def backward_html(run: Run, language: str) -> str:
+    """Backward predicted from the saved tensors' versions, then the run's result, and (where z has its own version
+    counter over y's memory, as with y.data) the true gradient."""
+    said = words(language)
+    moved = [saved for saved in run.saved_tensors if saved.version_saved != saved.version_now]
+    if run.backward_predicted_ok:
+        predicted = said["lab_predict_ok"].format(grad_fn=run.y_grad_fn)
     else:
         first = moved[0]
-        of = words["lab_graph_constant"] if first["of"] == "constant" else first["of"]
-        predicted = words["lab_predict_fail"].format(
-            grad_fn=grad_fn, name=first["name"], of=of, saved=first["version_saved"], now=first["version_now"]
+        of = said["lab_graph_constant"] if first.of == "constant" else first.of
+        predicted = said["lab_predict_fail"].format(
+            grad_fn=run.y_grad_fn, name=first.name, of=of, saved=first.version_saved, now=first.version_now
         )
-    if report["backward_ok"]:
-        ran = words["lab_run_ok"].format(grad=report["x_grad_printed"])
+    if run.backward_ok:
+        ran = said["lab_run_ok"].format(grad=run.x_grad_printed)
     else:
-        ran = words["lab_run_fail"].format(error=report["backward_error"].split(" Hint:")[0])
-    agree = report["backward_predicted_ok"] == report["backward_ok"]
+        ran = said["lab_run_fail"].format(error=(run.backward_error or "").split(" Hint:")[0])
+    agree = run.backward_predicted_ok == run.backward_ok
     lines = [
         f"<p class='lb-predicted'>{escape(predicted)}</p>",
         f"<p class='lb-ran'>{escape(ran)}</p>",
-        f"<p class='lb-agree'>{escape(words['lab_run_agrees' if agree else 'lab_run_disagrees'])}</p>",
+        f"<p class='lb-agree'>{escape(said['lab_run_agrees' if agree else 'lab_run_disagrees'])}</p>",
     ]
-    if report["grad_is_wrong"]:
-        wrong = words["lab_grad_wrong"].format(op=report["op"], expected=report["x_grad_expected_printed"])
+    if run.grad_is_wrong:
+        key = MODES[run.mode].silently_wrong[1]
+        wrong = said[key].format(op=run.op, expected=run.x_grad_expected_printed)
         lines.append(f"<p class='lb-wrong'>{escape(wrong)}</p>")
-    elif report["mode"] == "y.data" and report["backward_ok"]:
-        right = words["lab_grad_right"].format(op=report["op"], expected=report["x_grad_expected_printed"])
+    elif run.link == "own_version" and run.backward_ok:
+        right = said["lab_grad_right"].format(op=run.op, expected=run.x_grad_expected_printed)
         lines.append(f"<p class='lb-right'>{escape(right)}</p>")
     attrs = (
-        f"data-predicted-ok='{str(report['backward_predicted_ok']).lower()}' "
-        f"data-backward-ok='{str(report['backward_ok']).lower()}' "
-        f"data-grad-wrong='{str(report['grad_is_wrong']).lower()}'"
+        f"data-predicted-ok='{str(run.backward_predicted_ok).lower()}' "
+        f"data-backward-ok='{str(run.backward_ok).lower()}' "
+        f"data-grad-wrong='{str(run.grad_is_wrong).lower()}'"
     )
     return f"<div class='lab-backward' {attrs}>{''.join(lines)}</div>"
 
 
-def claims_html(report: dict, language: str) -> str:
+def claims_html(run: Run, language: str) -> str:
     """The four common claims about detach(), each with its verdict on this run and device and one line why."""
-    words = _words(language)
+    said = words(language)
     items = []
-    for claim in report["claims"]:
-        if claim["holds"]:
-            verdict, css = words["lab_verdict_true"], "ok"
-        else:
-            verdict, css = words["lab_verdict_silent" if claim["reason"] == "silent" else "lab_verdict_false"], "bad"
-        why = words[f"claim_{claim['id']}_{claim['reason']}"]
+    for claim in run.claims:
+        css = "ok" if claim.holds else "bad"
         items.append(
-            f"<li data-claim='{claim['id']}' data-holds='{str(claim['holds']).lower()}'>"
-            f"<span class='lc-claim'>{escape(words['claim_' + claim['id']])}</span> "
-            f"<span class='lc-verdict lc-{css}'>{escape(verdict)}</span>"
-            f"<span class='lc-why'>{escape(why)}</span></li>"
+            f"<li data-claim='{claim.id}' data-holds='{str(claim.holds).lower()}'>"
+            f"<span class='lc-claim'>{escape(said['claim_' + claim.id])}</span> "
+            f"<span class='lc-verdict lc-{css}'>{escape(said['lab_verdict_' + claim.verdict])}</span>"
+            f"<span class='lc-why'>{escape(said[f'claim_{claim.id}_{claim.reason}'])}</span></li>"
         )
     return f"<ul class='lab-claims'>{''.join(items)}</ul>"
 
@@ -88,9 +84,9 @@ def cell_text(value: float) -> str:
     return shown.removesuffix(".0")
 
 
-def z_editor_value(report: dict | None) -> dict[str, Any]:
+def z_editor_value(run: Run | None) -> dict[str, Any]:
     """The z editor's value: the cells' text (none when there is no run)."""
-    return {"cells": [] if report is None else [cell_text(v) for v in report["z_values"]]}
+    return {"cells": [] if run is None else [cell_text(v) for v in run.z_values]}
 
 
 #: One input per element of z, filled from the value's cells (the z of the last good run). A cell shows what was

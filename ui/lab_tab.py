@@ -27,6 +27,7 @@ from ui.lab_panels import (
     facts_html,
     z_editor_value,
 )
+from ui.lab_report import explain, input_error, report_json
 from ui.language import page_language
 
 #: Page-wide rules for the lab's code panels (gr.Code). CodeMirror gives each line-number box a fixed height from its
@@ -56,7 +57,12 @@ document.addEventListener('keydown', event => {
 </script>"""
 
 
-def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str) -> dict:
+def refuse_input(error: lab.LabInputError, language: str, where: str) -> gr.Error:
+    """Refused input to the lab: its message in ``language`` (English in the log)."""
+    return refuse(input_error(error, language), language, where=where, english=str(error))
+
+
+def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str) -> lab.Run:
     """One lab run on fresh tensors; cuda through compute (ZeroGPU lends it per call), refused in ``language`` with
     the reason when the GPU cannot run it."""
     try:
@@ -79,35 +85,35 @@ def detach(
     y.sum().backward(). Every edit is a write, even of the value already there. The report has y and z printed and
     as values, their versions and storage, saved_tensors (what y.grad_fn saved, with its version when saved and
     now), backward_predicted_ok, backward_error, x_grad, x_grad_expected, grad_is_wrong, the claims, and a program
-    that reproduces the run (code) with its output.
+    that reproduces the run (code) with its output. Numbers JSON cannot carry (float32 overflows to infinity, such as
+    exp of 100) come in y_values, z_values, x_grad and x_grad_expected as the strings "inf", "-inf" or "nan".
 
     Parameters:
         x: 1 to 16 numbers as text, such as "1, 2, 3"
         op: how y is made: "x * 2", "x ** 2", "x.exp()" or "x.sigmoid()"
-        mode: how z is made: "y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data" or
-            "with torch.no_grad(): y[i] = v"
+        mode: how z is made: "y.detach()", "y.detach().cpu()", "y.detach().clone()", "y.data",
+            "torch.from_numpy(y.detach().cpu().numpy())" or "with torch.no_grad(): y[i] = v"
         device: "cpu" or "cuda"
         edits: writes to z as [index, value] pairs, in order, such as [[0, 100]]
     """
     language = page_language(None, request)
     try:
-        return run_lab(x, op, mode, device, edits, language)
+        return report_json(run_lab(x, op, mode, device, edits, language))
     except lab.LabInputError as error:
-        raise refuse(error.message(language), language, where="/detach", english=str(error)) from error
+        raise refuse_input(error, language, "/detach") from error
 
 
-def _views(report: dict, language: str) -> tuple:
-    """A report → the tab's displays, in the page's language."""
-    printed = f"y = {report['y']}\nz = {report['z']}"
+def _views(run: lab.Run, language: str) -> tuple:
+    """A run → the tab's displays, in the page's language."""
     return (
-        printed,
-        facts_html(report, language),
-        backward_html(report, language),
-        report["why"].get(language, report["why"]["en"]),
-        graph_svg(report, language),
-        claims_html(report, language),
-        report["code"],
-        report["output"],
+        f"y = {run.y}\nz = {run.z}",
+        facts_html(run, language),
+        backward_html(run, language),
+        explain(run.why_parts, language),
+        graph_svg(run, language),
+        claims_html(run, language),
+        run.code,
+        run.output,
     )
 
 
@@ -125,12 +131,12 @@ def lab_start(
         return (gr.skip(),) * 10  # e.g. the x box lost focus without a change
     language = page_language(browser_language, request)
     try:
-        report = run_lab(x, op, mode, device, [], language)
+        run = run_lab(x, op, mode, device, [], language)
     except lab.LabInputError as error:
         if experiment is not None and experiment.get("refused") == inputs:
             return (gr.skip(),) * 10  # already refused: say it once
-        raise refuse(error.message(language), language, where="lab", english=str(error)) from error
-    return {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
+        raise refuse_input(error, language, "lab") from error
+    return {"inputs": inputs, "edits": []}, z_editor_value(run), *_views(run, language)
 
 
 def lab_refused(x: str, op: str, mode: str, device: str, browser_language: str, request: gr.Request) -> tuple:
@@ -161,23 +167,23 @@ def lab_edit(
         try:
             run_lab(*inputs, [], language)
         except lab.LabInputError as error:
-            raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+            raise refuse_input(error, language, "lab z") from error
         experiment = {"inputs": inputs, "edits": []}
     try:  # the event's data: {"index", "text"}, what was typed into the cell z[index]
         index, value = lab.parse_cell(getattr(write, "index", None), getattr(write, "text", None), len(lab.parse_x(x)))
         edits = [*experiment["edits"], [index, value]]
-        report = run_lab(*inputs, edits, language)
+        run = run_lab(*inputs, edits, language)
     except lab.LabInputError as error:
-        raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
-    return {"inputs": inputs, "edits": edits}, z_editor_value(report), *_views(report, language)
+        raise refuse_input(error, language, "lab z") from error
+    return {"inputs": inputs, "edits": edits}, z_editor_value(run), *_views(run, language)
 
 
 def lab_reset(browser_language: str, request: gr.Request) -> tuple:
     """Reset: the default inputs and a fresh experiment with no writes."""
     language = page_language(browser_language, request)
     inputs = [lab.DEFAULT_X, lab.DEFAULT_OP, lab.DEFAULT_MODE, "cpu"]
-    report = run_lab(*inputs, [], language)
-    return *inputs, {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
+    run = run_lab(*inputs, [], language)
+    return *inputs, {"inputs": inputs, "edits": []}, z_editor_value(run), *_views(run, language)
 
 
 def render(language: gr.Textbox, I18N: gr.I18n) -> None:
