@@ -1,7 +1,7 @@
 const canvas = element.querySelector('canvas');
 const ctx = canvas.getContext('2d');
 const side = canvas.width;
-const words = props.texts[(navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
+const words = props.texts[pickLanguage([navigator.language || 'en'])];  // pickLanguage: ui/canvas.py puts it first
 element.querySelectorAll('[data-text]').forEach(node => { node.textContent = words[node.dataset.text]; });
 canvas.setAttribute('aria-label', words.canvas);
 // The strip is ordered 0 to 9 (ui/canvas.py example_urls): each button is named after its digit.

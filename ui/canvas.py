@@ -18,6 +18,7 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
+from ui.i18n import MATCH_LANGUAGE_JS
 from ui.render import png_data_url
 
 CANVAS_SIDE = 280  # internal pixels; a digit drawn ~200 px tall with a 22 px brush becomes MNIST's 2–3 px strokes
@@ -28,7 +29,8 @@ LIVE_INTERVAL_MS = 150
 HERE = Path(__file__).resolve().parent
 HTML_TEMPLATE = (HERE / "canvas.html").read_text(encoding="utf-8")
 CSS_TEMPLATE = (HERE / "canvas.css").read_text(encoding="utf-8")
-JS_ON_LOAD = (HERE / "canvas.js").read_text(encoding="utf-8")
+# The page's language rule comes from the server (ui/i18n.py), the same one every other part of the page uses.
+JS_ON_LOAD = f"const pickLanguage = {MATCH_LANGUAGE_JS};\n" + (HERE / "canvas.js").read_text(encoding="utf-8")
 
 
 class DrawingCanvas(gr.HTML):

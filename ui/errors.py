@@ -11,7 +11,7 @@ import logging
 
 import gradio as gr
 
-from ui.i18n import LANGUAGES, text
+from ui.i18n import LANGUAGES, MATCH_LANGUAGE_JS, text
 
 log = logging.getLogger("touch_pytorch")
 if not log.handlers:  # one plain line per refusal on stderr, next to Gradio's own output
@@ -58,11 +58,13 @@ def refuse_drawing(error: Exception, language: str, *, where: str = "") -> gr.Er
 #: "Error"; this puts the page's own word there instead.
 ERROR_TITLE_JS = """() => {
   const titles = TITLES;
-  const title = titles[(navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'];
+  const title = titles[(MATCH)([navigator.language || 'en'])];
   if (title === 'Error') return;
   const retitle = () => document.querySelectorAll('.toast-title.error').forEach(node => {
     const words = node.firstChild;
     if (words && words.nodeType === Node.TEXT_NODE && words.data.trim() === 'Error') words.data = title + ' ';
   });
   new MutationObserver(retitle).observe(document.body, { childList: true, subtree: true });
-}""".replace("TITLES", json.dumps({language: text("error_title", language) for language in LANGUAGES}))
+}""".replace("TITLES", json.dumps({language: text("error_title", language) for language in LANGUAGES})).replace(
+    "MATCH", MATCH_LANGUAGE_JS
+)
