@@ -545,6 +545,7 @@ class _Bench:
     saved_now: list[Saved] = field(default_factory=list)
     backward_error: str | None = None
     x_fresh: Any = None
+    make_x: str = ""  # the program's expression that makes x
 
     def emit(self, *args: object) -> None:
         print(*args, file=self.out)
@@ -616,20 +617,24 @@ def _true_gradient(bench: _Bench) -> None:
 
 
 def _steps(bench: _Bench) -> list[Step]:
-    """The experiment's steps for ``bench``'s inputs; the program (only ``import torch``) is their lines."""
+    """The experiment's steps for ``bench``'s inputs: make x, y and z and write the edits, then look at what
+    happened. The program (only ``import torch``) is their lines."""
+    return [*_making(bench), *_looking(bench)]
+
+
+def _making(bench: _Bench) -> list[Step]:
     device_arg = ', device="cuda"' if bench.device == "cuda" else ""
-    make_x = f"torch.tensor({_floats(bench.values)}, requires_grad=True{device_arg})"
-    op, mode, edits = bench.op.code, bench.mode, bench.edits
+    bench.make_x = f"torch.tensor({_floats(bench.values)}, requires_grad=True{device_arg})"
+    mode, edits = bench.mode, bench.edits
     if mode.is_y:
         z_line = "z = y  # no second tensor: the edits write into y itself"
         edit_lines = ("with torch.no_grad():", *[f"    y[{i}] = {v!r}" for i, v in edits]) if edits else ()
     else:
         z_line, edit_lines = f"z = {mode.code}", tuple(f"z[{i}] = {v!r}" for i, v in edits)
-    after = f"after {len(edits)} edit(s) to z:"
     return [
         (("import torch", ""), lambda bench: None),
-        ((f"x = {make_x}",), lambda bench: setattr(bench, "x", bench.new_x())),
-        ((f"y = {op}",), _forward),
+        ((f"x = {bench.make_x}",), lambda bench: setattr(bench, "x", bench.new_x())),
+        ((f"y = {bench.op.code}",), _forward),
         _show("x =", "x"),
         _show("y before edits =", "y"),
         (
@@ -648,6 +653,12 @@ def _steps(bench: _Bench) -> list[Step]:
         ((z_line,), _make_z),
         _show("z =", "z"),
         (edit_lines, _write),
+    ]
+
+
+def _looking(bench: _Bench) -> list[Step]:
+    after = f"after {len(bench.edits)} edit(s) to z:"
+    return [
         ((f'print("{after}")',), lambda bench: bench.emit(after)),
         _show("y =", "y"),
         _show("z =", "z"),
@@ -685,8 +696,8 @@ def _steps(bench: _Bench) -> list[Step]:
         ),
         (
             (
-                f"x_fresh = {make_x}",
-                f"({op.replace('x', 'x_fresh', 1)}).sum().backward()",
+                f"x_fresh = {bench.make_x}",
+                f"({bench.op.code.replace('x', 'x_fresh', 1)}).sum().backward()",
                 'print("x.grad of the unedited function =", x_fresh.grad)',
             ),
             _true_gradient,
