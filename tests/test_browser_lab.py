@@ -245,6 +245,23 @@ def test_the_data_mode_shows_the_silently_wrong_gradient(page: Page) -> None:
     expect(page.locator('#lab-claims [data-claim="grad_unaffected"]')).to_contain_text("false here, silently")
 
 
+def test_the_numpy_round_trip_shows_its_own_counter_and_the_silently_wrong_gradient(page: Page) -> None:
+    """torch.from_numpy(y.detach().cpu().numpy()) on a CPU: y's memory, a counter of its own, as .data."""
+    page.get_by_role("radio", name="x.exp()").check()
+    expect(page.locator(PRINTED)).to_contain_text("ExpBackward0")
+    page.get_by_role("radio", name="torch.from_numpy(y.detach().cpu().numpy())").check()
+    expect(page.locator("#lab-why")).to_contain_text("with a version counter of its own")
+    write(page, 0, "100")
+    expect(page.locator(PRINTED)).to_contain_text("y = tensor([100.0000,")
+    expect_version(page, 0)
+    expect(page.locator(BACKWARD)).to_have_attribute("data-grad-wrong", "true")
+    expect(page.locator(BACKWARD)).to_contain_text("z's own version counter hid the edit")
+    expect(page.locator('#lab-graph [data-saved="_saved_result"]')).to_have_attribute("data-moved", "false")
+    expect(page.locator("#lab-graph")).to_contain_text("own _version")
+    expect(page.locator('#lab-claims [data-claim="grad_unaffected"]')).to_contain_text("false here, silently")
+    expect(page.locator("#lab-code")).to_contain_text("z = torch.from_numpy(y.detach().cpu().numpy())")
+
+
 def test_claims_change_with_the_mode_and_the_device(page: Page) -> None:
     claims = page.locator("#lab-claims")
     expect(claims.locator('[data-claim="shares"]')).to_have_attribute("data-holds", "true")
