@@ -276,5 +276,6 @@ def test_teaching_through_emulated_zerogpu(tmp_path, files):
         visitor, other = Client(url, verbose=False), Client(url, verbose=False)
         report = teach(visitor, files["three"], 8)
         assert report["device"] == GPU_DEVICE and int(np.argmax(report["after"])) == 8
+        assert report["gpu_unavailable"] == ("no driver" if STUBBED else None)  # the reason, as a field
         assert read(visitor, files["three"]) == "8" and read(other, files["three"]) == "3"
         assert api.called("/schedule"), "the teaching never asked the device API for a GPU"

@@ -46,7 +46,8 @@ TEACH_DESCRIPTION = (
     "Teaches this session's own copy of the network's last layer that an image file (read like /classify) is the "
     "digit `digit` (a whole number 0-9). The shared model never changes; afterwards /predict reads with this "
     "session's model, /classify with the shared one. Returns a JSON report: before and after (the image's ten "
-    "probabilities), loss (per step), steps, ms (the teaching on the device), device, and the time split."
+    "probabilities), loss (per step), steps, ms (the teaching on the device), device, gpu_unavailable (why the CPU "
+    "taught instead of the GPU, or null), and the time split."
 )
 FORGET_DESCRIPTION = "Drops this session's own last layer: /predict reads with the shared model again."
 
