@@ -250,21 +250,27 @@ def cpu_teaching(head: PersonalHead | None, field: np.ndarray, digit: int) -> tu
     return new_head, report.as_dict()
 
 
-def on_gpu_or_cpu(on_gpu: Callable[..., T], on_cpu: Callable[..., T], *args: Any) -> Computed[T]:
+def on_gpu_or_cpu(on_gpu: Callable[..., T], on_cpu: Callable[..., T] | None, *args: Any) -> Computed[T]:
     """``on_gpu(*args)`` (a :func:`gpu_call`) when the GPU can be tried and works, else ``on_cpu(*args)`` with the
-    reason the GPU did not answer."""
-    if READER is CPU_READER:  # no GPU on this server: nothing to fall back from
+    reason the GPU did not answer. A call with no CPU twin (``on_cpu`` is ``None``) raises :class:`GpuUnavailable`
+    instead, and is not even tried where no GPU call can work."""
+    if READER is CPU_READER and on_cpu is not None:  # no GPU on this server: nothing to fall back from
         return Computed(on_cpu(*args))
     who = visitor()
-    if FALLBACK.should_try(who):
+    reason = _no_gpu_here() if on_cpu is None else None
+    if reason is None and FALLBACK.should_try(who):
         try:
             result = on_gpu(*args)
         except Exception as error:  # noqa: BLE001 - any GPU failure: the CPU copy answers, the reason is shown
-            FALLBACK.failed(gpu_failure_reason(error), who)
+            reason = gpu_failure_reason(error)
+            FALLBACK.failed(reason, who)
         else:
             FALLBACK.succeeded(who)
             return Computed(result)
-    return Computed(on_cpu(*args), FALLBACK.reason(who))
+    reason = reason or FALLBACK.reason(who) or "error"
+    if on_cpu is None:
+        raise GpuUnavailable(reason)
+    return Computed(on_cpu(*args), reason)
 
 
 def network_reading(field: np.ndarray) -> Computed[Reading]:
@@ -318,15 +324,4 @@ def run_lab(
     # The input is checked on the CPU first (a few ms), so a GPU call fails only for the GPU's reasons and bad input
     # is refused as on the CPU, without asking ZeroGPU for a GPU.
     lab.run_experiment(x, op, mode, "cpu", edits)
-    who = visitor()
-    reason = _no_gpu_here()
-    if reason is None and FALLBACK.should_try(who):
-        try:
-            run = run_lab_on_gpu(x, op, mode, device, edits)
-        except Exception as error:  # noqa: BLE001 - any GPU failure is answered with its reason
-            reason = gpu_failure_reason(error)
-            FALLBACK.failed(reason, who)
-        else:
-            FALLBACK.succeeded(who)
-            return run
-    raise GpuUnavailable(reason or FALLBACK.reason(who) or "error")
+    return on_gpu_or_cpu(run_lab_on_gpu, None, x, op, mode, device, edits).value
