@@ -50,7 +50,7 @@ def test_every_language_has_every_key_with_the_same_placeholders(language: str) 
 def test_the_languages_are_the_words_files() -> None:
     files = sorted(path.stem for path in (ROOT / "ui" / "words").glob("*.py") if path.stem != "__init__")
     assert LANGUAGES[0] == "en" and len(LANGUAGES) == len(files) == len(set(LANGUAGES))
-    assert set(LANGUAGES) == {"en", "zh-CN"}
+    assert {"en", "zh-CN"} <= set(LANGUAGES)  # a new language's file adds itself; nothing here names it
 
 
 @pytest.mark.parametrize(
