@@ -7,21 +7,18 @@ The app runs as ``python app.py`` on a free port with the model on the CPU. Scre
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from model.canvas_synth import draw_canvas
 from tests.browser_helpers import (
     BRUSH,
     CANVAS,
     CHROMIUM,
-    CHROMIUM_ARGS,
     CLEAR,
     DIGITS,
     DRAW_HINT,
@@ -50,7 +47,6 @@ from tests.browser_helpers import (
     settle,
     touch_stroke,
 )
-from tests.servers import running_app
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
@@ -63,27 +59,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 CHINESE_BROWSER = {"locale": "zh-CN", "extra_http_headers": {"Accept-Language": "en-US,en;q=0.9"}}
 ZH_STATUS_PATTERN = r"^\s*cpu · 预处理 \d+(\.\d+)? ms · 前向 \d+(\.\d+)? ms · 总计 \d+(\.\d+)? ms\s*$"
 DATA = ROOT / "tests" / "data" / "mnist_test_2000.npz"
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -126,14 +101,6 @@ def expect_upload_panel_empty(page: Page) -> None:
     expect(page.locator("#upload").get_by_role("button", name="Remove Image")).to_have_count(0)
     expect(page.locator(UPLOAD_INPUT)).to_have_count(1)
     expect_empty_reading(page)
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    context.add_init_script(POINTER_LOG_SCRIPT)
-    yield context
-    context.close()
 
 
 @pytest.fixture

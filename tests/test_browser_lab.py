@@ -7,16 +7,13 @@ The app runs as ``python app.py`` on a free port. Screenshots go to ``$SCREENSHO
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, READ_TIMEOUT_MS, ROOT, TOAST, open_app, screenshot
-from tests.servers import running_app
+from tests.browser_helpers import CHROMIUM, READ_TIMEOUT_MS, TOAST, open_app, screenshot
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
@@ -28,34 +25,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 PRINTED = "#printed"
 BACKWARD = "#lab-backward .lab-backward"
 FACTS = "#lab-facts table"
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    yield context
-    context.close()
 
 
 def open_lab(page: Page, url: str, tab: str = "detach() lab") -> None:
