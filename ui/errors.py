@@ -34,7 +34,10 @@ def refuse(message: str, language: str, *, where: str = "", english: str | None 
 
 def translated(error: Exception, language: str, prefix: str) -> str:
     """An error that names its problem (``key`` and ``params``, as model/preprocess.py's ``DrawingError`` does) in
-    ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none."""
+    ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none. An error that words
+    itself (a ``message(language)`` method) says it in its own words."""
+    if callable(getattr(error, "message", None)):
+        return error.message(language)
     key = getattr(error, "key", None)
     if key is None:
         return str(error)

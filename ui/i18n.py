@@ -606,7 +606,35 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-_SECTIONS = (COMMON_TEXTS, DRAW_TEXTS, LAB_TEXTS, MODEL_TEXTS, GPU_TEXTS, TEACH_TEXTS, ERROR_TEXTS)
+# The API's refusals of a value that is not what an endpoint takes (ui/upload.py, NotSentError).
+API_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "api_not_a_file": 'Send one image file, such as handle_file("digit.png"); this call sent {sent}.',
+        "api_not_a_drawing": (
+            'Send the Sketchpad dict, such as {{"background": None, "layers": [], "composite": '
+            'handle_file("digit.png")}}; this call sent {sent}. (/classify takes a bare file.)'
+        ),
+        "api_sent_nothing": "nothing",
+        "api_sent_data_url": "a data URL (send the file itself)",
+        "api_sent_file": "a bare file",
+        "api_sent_text": "text",
+        "api_sent_other": "a value that is not a file",
+    },
+    "zh-CN": {
+        "api_not_a_file": '请发送一个图片文件，例如 handle_file("digit.png")；这次调用发送的是{sent}。',
+        "api_not_a_drawing": (
+            '请发送 Sketchpad 字典，例如 {{"background": None, "layers": [], "composite": '
+            'handle_file("digit.png")}}；这次调用发送的是{sent}。（/classify 接收单独的文件。）'
+        ),
+        "api_sent_nothing": "空值",
+        "api_sent_data_url": "一个 data URL（请直接发送文件）",
+        "api_sent_file": "一个单独的文件",
+        "api_sent_text": "一段文本",
+        "api_sent_other": "一个不是文件的值",
+    },
+}
+
+_SECTIONS = (COMMON_TEXTS, DRAW_TEXTS, LAB_TEXTS, MODEL_TEXTS, GPU_TEXTS, TEACH_TEXTS, ERROR_TEXTS, API_TEXTS)
 #: Every word of the page, by language: the sections above merged (a key must be unique across sections).
 TEXTS: dict[str, dict[str, str]] = {
     language: {key: words for section in _SECTIONS for key, words in section[language].items()}

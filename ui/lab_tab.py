@@ -6,6 +6,8 @@ adds one write and replays them all on fresh tensors, so ``_version`` counts wri
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -88,6 +90,24 @@ def detach(
     except lab.LabInputError as error:
         language = page_language(None, request)
         raise refuse(error.message(language), language, where="/detach", english=str(error)) from error
+
+
+def fill_defaults(root: gr.Blocks, fn: Callable[..., Any]) -> None:
+    """A call of ``fn``'s endpoint (a ``gr.api`` one) that sends fewer values than ``fn`` has parameters gets the
+    rest from ``fn``'s defaults, as a Python call would. Gradio itself refuses it ("needed: 5, got: 0"), though its
+    API page says each parameter with a default is optional; gradio_client fills them in itself, a plain HTTP call
+    to ``/gradio_api/call/detach`` with ``{"data": []}`` does not."""
+    parameters = list(inspect.signature(fn).parameters.values())
+    stock = root.validate_inputs
+
+    def validate_inputs(block_fn: Any, inputs: list[Any]) -> None:
+        if block_fn.fn is fn and len(inputs) < len(block_fn.inputs):
+            missing = parameters[len(inputs) : len(block_fn.inputs)]
+            if all(parameter.default is not inspect.Parameter.empty for parameter in missing):
+                inputs.extend(parameter.default for parameter in missing)
+        stock(block_fn, inputs)
+
+    root.validate_inputs = validate_inputs
 
 
 def _views(report: dict, language: str) -> tuple:
@@ -251,3 +271,6 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     edited.failure(None, [z_editor], [z_editor], js=RERENDER_JS, **quiet)
     reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **in_order)
     gr.api(detach, api_name="detach")
+    root = gr.context.Context.root_block
+    if root is not None:
+        fill_defaults(root, detach)
