@@ -85,6 +85,33 @@ def group_members(group: int) -> list[int]:
     return members
 
 
+def descendants(pid: int) -> list[int]:
+    """Every live process started by ``pid``, its children's children included (Linux ``/proc``)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, ppid = (entry / "stat").read_text().rpartition(")")[2].split()[:2]
+            except (OSError, ValueError):
+                continue
+            if state != "Z":
+                parents[int(entry.name)] = int(ppid)
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def stop_group(process: subprocess.Popen, timeout: float = 15) -> None:
     """Stop ``process`` and everything in its process group: SIGTERM, then SIGKILL for what is left."""
     with contextlib.suppress(ProcessLookupError):
