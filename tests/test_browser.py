@@ -41,8 +41,10 @@ from tests.browser_helpers import (
     draw,
     expect_empty_reading,
     expect_reading,
+    low_contrast_texts,
     mouse_stroke,
     open_app,
+    renders_chinese,
     screenshot,
     settle,
     touch_stroke,
@@ -192,6 +194,8 @@ def test_chinese_page(browser: Browser, app_url: str, shots: Path, upload_files)
         page = context.new_page()
         open_app(page, app_url)
         expect(page.locator(DRAW_HINT)).to_contain_text("画一个数字")  # the page opens in its language
+        # A Chinese font is installed (.ci/run installs one whenever these tests run): no screenshot of empty boxes.
+        assert renders_chinese(page), "Chromium draws Chinese as empty boxes: install fonts-noto-cjk"
         expect(page.get_by_role("tab", name="手写")).to_be_visible()
         expect(page.get_by_role("tab", name="detach() 实验室")).to_be_visible()
         expect(page.get_by_text("运行在本服务器的 CPU上")).to_be_visible()  # the intro names the real device
@@ -388,3 +392,31 @@ def test_reading_sits_beside_the_canvas_on_a_desktop(page: Page) -> None:
     assert canvas and reading
     assert reading["x"] > canvas["x"] + canvas["width"] * 0.9, f"not side by side: canvas {canvas}, reading {reading}"
     assert reading["y"] < canvas["y"] + canvas["height"], f"reading below the canvas: {canvas}, {reading}"
+
+
+def test_every_visible_text_reads_at_aa_contrast(browser: Browser, app_url: str) -> None:
+    """Every text on the page, measured from Chromium's computed styles: ≥ 4.5:1 (WCAG AA), in both languages, with a
+    reading, a teaching report (its captions and timing line), the lab's claims, graph and code panels, and the
+    footer (the theme's grey was 2.45:1: the claims' explanations, the graph caption, the teaching captions)."""
+    for locale, lab_tab in (("en-US", "detach() lab"), ("zh-CN", "detach() 实验室")):
+        context = browser.new_context(viewport=DESKTOP, locale=locale)
+        try:
+            page = context.new_page()
+            open_app(page, app_url)
+            draw(page, "7")
+            settle(page.locator("#status"))
+            page.locator("#teach-7").click()
+            expect(page.locator('[data-testid="teach-time"]')).to_be_visible(timeout=30_000)
+            assert low_contrast_texts(page) == [], locale
+            footer = page.locator("footer").inner_text().split()
+            assert footer[-1] != "·", f"the footer ends in a stray divider: {footer}"
+            page.get_by_role("tab", name=lab_tab).click()
+            expect(page.locator("#printed")).to_contain_text("y = tensor(", timeout=30_000)
+            page.locator("#lab-op").get_by_text("x.exp()", exact=True).click()
+            expect(page.locator("#lab-claims .lc-why").first).to_be_visible(timeout=READ_TIMEOUT_MS)
+            expect(page.locator("#lab-graph figcaption")).to_be_visible()
+            expect(page.locator("#lab-code .cm-line").first).to_be_visible()
+            settle(page.locator("#lab-output"))
+            assert low_contrast_texts(page) == [], locale
+        finally:
+            context.close()
