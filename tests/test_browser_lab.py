@@ -271,6 +271,39 @@ def test_code_gutters_stay_beside_their_lines(page: Page, browser: Browser, app_
         phone.close()
 
 
+# The lines of a code panel's text that lie under one of its buttons (copy, download), from each line's text boxes.
+TEXT_UNDER_BUTTONS = """panel => {
+  const buttons = [...panel.querySelectorAll('button')].map(b => b.getBoundingClientRect()).filter(r => r.width);
+  const under = [];
+  for (const line of panel.querySelectorAll('.cm-line')) {
+    const range = document.createRange();
+    range.selectNodeContents(line);
+    const overlaps = (r, b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top;
+    if ([...range.getClientRects()].some(r => buttons.some(b => overlaps(r, b))))
+      under.push(line.textContent.slice(0, 60));
+  }
+  return buttons.length ? under : ['(no buttons found)'];
+}"""
+
+
+def test_long_lines_never_run_under_the_code_panels_buttons(browser: Browser, app_url: str) -> None:
+    """16 values make lines wider than the panels; no text lies under the copy and download buttons (the output's
+    first lines ran under them), on a desktop and on a phone."""
+    for options in ({"viewport": DESKTOP}, PHONE):
+        context = browser.new_context(**options, locale="en-US")
+        try:
+            page = context.new_page()
+            open_lab(page, app_url)
+            x_box = page.locator("#lab-x textarea, #lab-x input").first
+            x_box.fill(", ".join(f"{value}.125" for value in range(1, 17)))
+            x_box.press("Enter")
+            expect(page.locator("#lab-output")).to_contain_text("16.1250", timeout=READ_TIMEOUT_MS)
+            for panel in ("#lab-output", "#lab-code", "#printed"):
+                assert page.locator(panel).evaluate(TEXT_UNDER_BUTTONS) == [], (options, panel)
+        finally:
+            context.close()
+
+
 def _inside(box: dict | None, width: int) -> bool:
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
 

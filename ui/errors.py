@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import gradio as gr
 
@@ -30,6 +31,28 @@ def refuse(message: str, language: str, *, where: str = "", english: str | None 
     """
     log.info("refused input%s: %s", f" ({where})" if where else "", english or message)
     return gr.Error(message, title=text("error_title", language), print_exception=False)
+
+
+#: A message that starts with a name from the code (``x``, ``z[2]``) keeps its case: ``X`` is another name.
+_CODE_NAME_FIRST = re.compile(r"^[a-z](\[[^\]]*\])?(?=[\s:,]|$)")
+
+
+def sentence(message: str, language: str) -> str:
+    """``message`` as a sentence: a capital first letter (unless it starts with a name from the code) and a full stop
+    at the end (``。`` in Chinese), as every other message on the page is written."""
+    message = message.strip()
+    if not message:
+        return message
+    if language == "en" and message[0].islower() and not _CODE_NAME_FIRST.match(message):
+        message = message[0].upper() + message[1:]
+    stop = "。" if language.startswith("zh") else "."
+    return message if message[-1] in ".!?。！？" else message + stop
+
+
+def refuse_lab(error: Exception, language: str, *, where: str) -> gr.Error:
+    """:func:`refuse` for the lab's ``LabInputError``: its message in ``language`` as a sentence, English in the log."""
+    message, english = sentence(error.message(language), language), sentence(str(error), "en")
+    return refuse(message, language, where=where, english=english)
 
 
 def translated(error: Exception, language: str, prefix: str) -> str:

@@ -14,7 +14,7 @@ import gradio as gr
 
 import compute
 from lab import detach as lab
-from ui.errors import refuse
+from ui.errors import refuse_lab
 from ui.i18n import text
 from ui.lab_graph import GRAPH_CSS, graph_svg
 from ui.lab_panels import (
@@ -40,6 +40,10 @@ LAB_HEAD = """<style>
 :is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
 :is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
   line-height: 18px; }
+/* The copy and download buttons on a row of their own above the code: floating over its top right corner, they
+   covered the end of a long first line (the output's x = tensor([...]) ran under them). */
+:is(#lab-code, #lab-output, #printed) .icon-button-wrapper.top-panel { position: static; display: flex;
+  justify-content: flex-end; margin: 0 0 2px auto; width: fit-content; }
 </style>
 <script>
 // Gradio gives each radio button its own name, so the arrow keys do not move between a group's options as they do
@@ -89,7 +93,7 @@ def detach(
         return run_lab(x, op, mode, device, edits)
     except lab.LabInputError as error:
         language = page_language(None, request)
-        raise refuse(error.message(language), language, where="/detach", english=str(error)) from error
+        raise refuse_lab(error, language, where="/detach") from error
 
 
 def fill_defaults(root: gr.Blocks, fn: Callable[..., Any]) -> None:
@@ -143,7 +147,7 @@ def lab_start(
     except lab.LabInputError as error:
         if experiment is not None and experiment.get("refused") == inputs:
             return (gr.skip(),) * 10  # already refused: say it once
-        raise refuse(error.message(language), language, where="lab", english=str(error)) from error
+        raise refuse_lab(error, language, where="lab") from error
     return {"inputs": inputs, "edits": []}, z_editor_value(report), *_views(report, language)
 
 
@@ -175,14 +179,14 @@ def lab_edit(
         try:
             run_lab(*inputs, [], language)
         except lab.LabInputError as error:
-            raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+            raise refuse_lab(error, language, where="lab z") from error
         experiment = {"inputs": inputs, "edits": []}
     try:  # the event's data: {"index", "text"}, what was typed into the cell z[index]
         index, value = lab.parse_cell(getattr(write, "index", None), getattr(write, "text", None), len(lab.parse_x(x)))
         edits = [*experiment["edits"], [index, value]]
         report = run_lab(*inputs, edits, language)
     except lab.LabInputError as error:
-        raise refuse(error.message(language), language, where="lab z", english=str(error)) from error
+        raise refuse_lab(error, language, where="lab z") from error
     return {"inputs": inputs, "edits": edits}, z_editor_value(report), *_views(report, language)
 
 
