@@ -33,8 +33,8 @@ def refuse(message: str, language: str, *, where: str = "", english: str | None 
     return gr.Error(message, title=text("error_title", language), print_exception=False)
 
 
-#: A message that starts with a name from the code (``x``, ``z[2]``) keeps its case: ``X`` is another name.
-_CODE_NAME_FIRST = re.compile(r"^[a-z](\[[^\]]*\])?(?=[\s:,]|$)")
+#: A message that starts with one of the lab's tensors (``x``, ``y``, ``z[2]``) keeps its case: ``X`` is another name.
+_CODE_NAME_FIRST = re.compile(r"^[xyz](\[[^\]]*\])?(?=[\s:,]|$)")
 
 
 def sentence(message: str, language: str) -> str:
