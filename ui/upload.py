@@ -4,7 +4,9 @@ All are plain Gradio components (a subclass of a built-in component is served as
 front-end files do not exist, so it renders empty). Their events run with ``preprocess=False``: Gradio still
 checks that every file came through its own upload route, but it does not decode it. The handler gets the file's
 path and opens it with model/preprocess.py, which checks its size before decoding and names what is wrong, in the
-page's language; and in a batched /classify call a bad file fails only its own call.
+page's language. The hidden API inputs accept anything in Gradio's check (:class:`FileValue`, :class:`DrawingValue`)
+but pass on only a checked file or drawing; anything else reaches the handler as the name of what came, and is
+refused for its caller alone.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ui.i18n import text
 EXAMPLE_FILE = {"path": "digit.png", "url": "digit.png", "orig_name": "digit.png", "meta": {"_type": "gradio.FileData"}}
 
 
-#: The key of what an API input holds instead of what it expects (:func:`not_sent`): ``{SENT: "str"}`` and so on.
+#: The key of what an API input holds instead of what it expects (:func:`not_sent`): ``{SENT: "data_url"}`` etc.
 SENT = "sent instead"
 
 
@@ -62,8 +64,6 @@ class FileValue(GradioRootModel):
     @model_validator(mode="before")
     @classmethod
     def _file_or_kind(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, Mapping) and SENT in value:
-            return dict(value)
         if is_file_obj_with_meta(value):
             return ImageData.model_validate(value, context=info.context)
         return {SENT: _kind(value)}
@@ -78,16 +78,14 @@ class DrawingValue(GradioRootModel):
     @model_validator(mode="before")
     @classmethod
     def _drawing_or_kind(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, Mapping) and SENT in value:
-            return dict(value)
         if isinstance(value, Mapping) and not is_file_obj_with_meta(value):
             return EditorData.model_validate(value, context=info.context)
         return {SENT: _kind(value)}
 
 
 def not_sent(payload: Any) -> str | None:
-    """What an API caller sent instead of a file or a drawing (``"a data URL"``, ``"a file"``, ``"str"``, ...);
-    ``None`` when it sent one."""
+    """What an API caller sent instead of a file or a drawing (``"nothing"``, ``"data_url"``, ``"file"``, ``"text"``,
+    ``"other"``: the ``api_sent_*`` words); ``None`` when it sent one."""
     return payload.get(SENT) if isinstance(payload, Mapping) else None
 
 
