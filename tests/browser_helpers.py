@@ -224,8 +224,9 @@ def dark_pixels(page: Page) -> int:
     )
 
 
-# WCAG 2 contrast of an element's text against the first ancestor background that is not transparent.
-CONTRAST_SCRIPT = """element => {
+# WCAG 2 contrast of an element's text (its colour times ``opacity``) against the first ancestor background that is
+# not transparent.
+CONTRAST_OF = """(element, opacity = 1) => {
   const rgba = text => {
     const v = text.match(/[\\d.]+/g).map(Number);
     return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
@@ -238,10 +239,12 @@ CONTRAST_SCRIPT = """element => {
     if (colour[3] > 0) { background = colour; break; }
   }
   const text = rgba(getComputedStyle(element).color);
-  const seen = [0, 1, 2].map(i => text[i] * text[3] + background[i] * (1 - text[3]));
+  const alpha = text[3] * opacity;
+  const seen = [0, 1, 2].map(i => text[i] * alpha + background[i] * (1 - alpha));
   const [high, low] = [luminance(seen), luminance(background)].sort((a, b) => b - a);
   return (high + 0.05) / (low + 0.05);
 }"""
+CONTRAST_SCRIPT = f"element => ({CONTRAST_OF})(element)"
 
 
 def contrast_ratio(locator: Locator) -> float:
@@ -254,12 +257,7 @@ def contrast_ratio(locator: Locator) -> float:
 # Invisible text (display none, visibility hidden, zero size, an opacity of 0 on the way up) is not seen, so not
 # counted; nor is text outside the page's layout width (off-screen helpers).
 LOW_CONTRAST_SCRIPT = """minimum => {
-  const rgba = text => {
-    const v = text.match(/[\\d.]+/g).map(Number);
-    return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
-  };
-  const linear = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
-  const luminance = c => 0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2]);
+  const contrastOf = CONTRAST_OF;
   const low = [];
   const seen = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -273,25 +271,16 @@ LOW_CONTRAST_SCRIPT = """minimum => {
     let opacity = 1;
     for (let up = element; up; up = up.parentElement) opacity *= Number(getComputedStyle(up).opacity);
     if (opacity < 0.05) continue;
-    let background = [255, 255, 255, 1];
-    for (let up = element; up; up = up.parentElement) {
-      const colour = rgba(getComputedStyle(up).backgroundColor);
-      if (colour[3] > 0) { background = colour; break; }
-    }
-    const text = rgba(style.color);
-    const alpha = text[3] * opacity;
-    const shown = [0, 1, 2].map(i => text[i] * alpha + background[i] * (1 - alpha));
-    const [high, low_] = [luminance(shown), luminance(background)].sort((a, b) => b - a);
-    const ratio = (high + 0.05) / (low_ + 0.05);
+    const ratio = contrastOf(element, opacity);
     if (ratio < minimum) {
       const where = element.closest('[id]');
       const words = JSON.stringify(node.data.trim().slice(0, 40));
       low.push(`${ratio.toFixed(2)}:1 ${words} in ${element.tagName.toLowerCase()}${where ? '#' + where.id : ''} ` +
-        `(${style.color} on rgba(${background.join(', ')}))`);
+        `(${style.color})`);
     }
   }
   return low;
-}"""
+}""".replace("CONTRAST_OF", CONTRAST_OF)
 
 
 def low_contrast_texts(page: Page, minimum: float = 4.5) -> list[str]:
