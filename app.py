@@ -13,7 +13,7 @@ from PIL import Image
 
 from compute import READER
 from model.preprocess import MAX_PIXELS
-from ui import draw_tab, lab_tab
+from ui import contrast, draw_tab, lab_tab
 from ui.errors import ERROR_TITLE_JS
 from ui.i18n import TEXTS
 from ui.language import BROWSER_LANGUAGE_JS, language_box
@@ -45,6 +45,9 @@ CSS = """
 @media (max-width: 720px) { #top-reading { position: sticky; top: 0; z-index: 20; pointer-events: none; } }
 /* Clips like Gradio's overflow: hidden, but is no scroll container (which keeps anything inside from sticking). */
 .gradio-container { overflow: clip !important; }
+/* Gradio's footer keeps the divider before its Settings link when the link is left out: a divider with nothing shown
+   after it is hidden (the footer ended in a stray "·"). */
+footer .divider:not(:has(~ a:not(.hidden), ~ button:not(.hidden))) { display: none; }
 """
 
 with gr.Blocks(title="Touch PyTorch") as demo:
@@ -64,8 +67,9 @@ demo.queue(max_size=256, default_concurrency_limit=2)
 
 LAUNCH_OPTIONS = dict(
     i18n=I18N,
-    theme=gr.themes.Soft(primary_hue="indigo", neutral_hue="slate"),
-    css=CSS,
+    theme=contrast.THEME,
+    css=CSS + contrast.CSS,
+    head=contrast.HEAD,
     show_error=True,
     max_file_size="10mb",
     ssr_mode=False,

@@ -2,8 +2,8 @@
 
     GRADIO_SERVER_PORT=7861 python -m benchmarks.baseline_app
 
-Same endpoints and components as app.py: ``/classify`` (``gr.Image(type="filepath")`` → ``gr.Label``, batched, at
-most 64 a batch), ``/predict`` (``gr.Sketchpad(type="pil", image_mode="RGBA")`` → Label, HTML, Markdown) and
+Same endpoints and components as app.py: ``/classify`` (``gr.Image(type="filepath")`` → ``gr.Label``, 64 calls at a
+time), ``/predict`` (``gr.Sketchpad(type="pil", image_mode="RGBA")`` → Label, HTML, Markdown) and
 ``/detach``; the same ``demo.queue(max_size=256, default_concurrency_limit=2)`` and per-event concurrency, the same
 upload limit, no SSR. No torch, no model, no validator: what is left is Gradio's own cost.
 """
@@ -15,8 +15,8 @@ import gradio as gr
 LABEL = {str(digit): (1.0 if digit == 7 else 0.0) for digit in range(10)}
 
 
-def classify(paths: list[str | None]) -> tuple[list[dict]]:
-    return ([LABEL for _ in paths],)
+def classify(path: str | None) -> dict:
+    return LABEL
 
 
 def predict(drawing: dict | None) -> tuple[dict, str, str]:
@@ -43,7 +43,7 @@ with gr.Blocks(title="baseline") as demo:
     sketchpad.change(
         predict, sketchpad, [reading, insight, status], api_name="predict", show_progress="hidden", concurrency_limit=4
     )
-    upload.change(classify, upload, reading, api_name="classify", batch=True, max_batch_size=64)
+    upload.change(classify, upload, reading, api_name="classify", concurrency_limit=64)
     gr.api(detach, api_name="detach")
 
 demo.queue(max_size=256, default_concurrency_limit=2)

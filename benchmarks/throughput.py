@@ -1,12 +1,12 @@
-"""/classify under load: app.py (batched, up to 64 a batch) against the same endpoint with batching off.
+"""/classify under load: app.py (concurrent calls share a forward pass, up to 64) against one pass a call.
 
     python -m benchmarks.throughput [--requests 20] [--clients 1,16] [--rounds 1]
 
 Each simulated user is a thread with its own gradio_client.Client, sending ``--requests`` calls back to back (an
 example PNG, uploaded each time). Both servers run at once (``MNIST_DEVICE`` passed through); the phases take
 turns — batched at 1 user, unbatched at 1 user, batched at 16, unbatched at 16 — and ``--rounds`` repeats them in
-alternating order. Requests/s is all calls of a phase over its wall time; p50/p95 are per call. Goal: batching no
-slower at 1 user and faster at 16.
+alternating order. Requests/s is all calls of a phase over its wall time; p50/p95 are per call. Goal: the shared
+pass no slower at 1 user and faster at 16.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""app.py's /classify with batching off: the same input component, model and queue, one image a call.
+"""app.py's /classify without the shared forward pass: the same input component, model and queue, one pass a call.
 
     GRADIO_SERVER_PORT=7862 python -m benchmarks.unbatched_app
 
 The contrast for benchmarks/throughput.py. The work per image is the Draw tab's classify (the unprocessed file value,
-opened by model/preprocess.py: ink map, MNIST field, one forward pass; a bad file raises gr.Error), and the queue is
-``demo.queue(max_size=256, default_concurrency_limit=2)``; only ``batch=True, max_batch_size=64`` is gone.
+opened by model/preprocess.py: ink map, MNIST field, one forward pass; a bad file raises gr.Error), with the same
+concurrency (64 calls at a time) and queue (``demo.queue(max_size=256, default_concurrency_limit=2)``); only the
+shared pass (model/batching.py: calls that arrive together share one forward pass) is gone.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def classify(image: dict | None) -> dict | None:
 with gr.Blocks(title="unbatched") as demo:
     image = api_image()  # as the Draw tab's /classify
     reading = gr.Label(num_top_classes=10)
-    image.change(classify, image, reading, api_name="classify", preprocess=False)
+    image.change(classify, image, reading, api_name="classify", preprocess=False, concurrency_limit=64)
 
 demo.queue(max_size=256, default_concurrency_limit=2)
 

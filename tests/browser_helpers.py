@@ -224,8 +224,9 @@ def dark_pixels(page: Page) -> int:
     )
 
 
-# WCAG 2 contrast of an element's text against the first ancestor background that is not transparent.
-CONTRAST_SCRIPT = """element => {
+# WCAG 2 contrast of an element's text (its colour times ``opacity``) against the first ancestor background that is
+# not transparent.
+CONTRAST_OF = """(element, opacity = 1) => {
   const rgba = text => {
     const v = text.match(/[\\d.]+/g).map(Number);
     return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
@@ -238,12 +239,74 @@ CONTRAST_SCRIPT = """element => {
     if (colour[3] > 0) { background = colour; break; }
   }
   const text = rgba(getComputedStyle(element).color);
-  const seen = [0, 1, 2].map(i => text[i] * text[3] + background[i] * (1 - text[3]));
+  const alpha = text[3] * opacity;
+  const seen = [0, 1, 2].map(i => text[i] * alpha + background[i] * (1 - alpha));
   const [high, low] = [luminance(seen), luminance(background)].sort((a, b) => b - a);
   return (high + 0.05) / (low + 0.05);
 }"""
+CONTRAST_SCRIPT = f"element => ({CONTRAST_OF})(element)"
 
 
 def contrast_ratio(locator: Locator) -> float:
     """The WCAG contrast ratio of ``locator``'s text colour on its background, from Chromium's computed styles."""
     return float(locator.evaluate(CONTRAST_SCRIPT))
+
+
+# Every visible text on the page whose WCAG contrast is below ``minimum``: each element with text of its own, its
+# colour (with the opacity of it and its ancestors) over the first ancestor background that is not transparent.
+# Invisible text (display none, visibility hidden, zero size, an opacity of 0 on the way up) is not seen, so not
+# counted; nor is text outside the page's layout width (off-screen helpers).
+LOW_CONTRAST_SCRIPT = """minimum => {
+  const contrastOf = CONTRAST_OF;
+  const low = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.data.trim() || !element || seen.has(element)) continue;
+    seen.add(element);
+    const box = element.getBoundingClientRect();
+    const style = getComputedStyle(element);
+    if (!box.width || !box.height || style.visibility !== 'visible' || box.right < 0) continue;
+    let opacity = 1;
+    for (let up = element; up; up = up.parentElement) opacity *= Number(getComputedStyle(up).opacity);
+    if (opacity < 0.05) continue;
+    const ratio = contrastOf(element, opacity);
+    if (ratio < minimum) {
+      const where = element.closest('[id]');
+      const words = JSON.stringify(node.data.trim().slice(0, 40));
+      low.push(`${ratio.toFixed(2)}:1 ${words} in ${element.tagName.toLowerCase()}${where ? '#' + where.id : ''} ` +
+        `(${style.color})`);
+    }
+  }
+  return low;
+}""".replace("CONTRAST_OF", CONTRAST_OF)
+
+
+def low_contrast_texts(page: Page, minimum: float = 4.5) -> list[str]:
+    """Every visible text on ``page`` below ``minimum`` contrast (WCAG AA: 4.5:1), described for a failure message."""
+    return page.evaluate(LOW_CONTRAST_SCRIPT, minimum)
+
+
+# Whether Chromium has a font for Chinese: two different characters drawn differently. Without one, both are the same
+# empty box (as two unassigned code points are), and a Chinese page "passes" while showing boxes.
+RENDERS_CHINESE_SCRIPT = """() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 48;
+  const pen = canvas.getContext('2d');
+  pen.font = `40px ${getComputedStyle(document.body).fontFamily}`;
+  const drawn = text => {
+    pen.clearRect(0, 0, 48, 48);
+    pen.fillText(text, 2, 42);
+    return pen.getImageData(0, 0, 48, 48).data.join();
+  };
+  const boxes = [drawn('\\u{10FFFC}'), drawn('\\u{10FFFD}')];
+  return { boxesAlike: boxes[0] === boxes[1], differ: drawn('实') !== drawn('验'), notBox: drawn('实') !== boxes[0] };
+}"""
+
+
+def renders_chinese(page: Page) -> bool:
+    """Whether the page's font draws Chinese characters as themselves, not as empty boxes."""
+    seen = page.evaluate(RENDERS_CHINESE_SCRIPT)
+    assert seen["boxesAlike"], "two unassigned code points drew differently: the check cannot tell boxes apart"
+    return seen["differ"] and seen["notBox"]

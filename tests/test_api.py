@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
-import socket
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -17,23 +18,6 @@ from PIL import Image
 from model.canvas_synth import draw_canvas
 
 DATA = Path(__file__).parent / "data" / "mnist_test_2000.npz"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    import app
-
-    _, url, _ = app.demo.launch(
-        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
-    )
-    yield url
-    app.demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -163,11 +147,16 @@ def test_classify_palette_and_16_bit_images(client, digits, tmp_path):
         assert {c["label"]: c["confidence"] for c in result["confidences"]} == pytest.approx(expected, abs=1e-3)
 
 
-def test_classify_blank_image_is_no_prediction(client, tmp_path):
+def test_a_blank_image_answers_no_label_and_no_confidences_as_the_readme_says(client, tmp_path):
+    """A script can read ``r["label"]`` and ``r["confidences"]`` of any answer (it got ``{}``: a KeyError)."""
     blank = tmp_path / "blank.png"
     Image.new("RGB", (300, 300), "white").save(blank)
     result = client.predict(handle_file(str(blank)), api_name="/classify")
-    assert top(result) is None and not result.get("confidences")
+    assert result == {"label": None, "confidences": []}
+    drawing = {"background": None, "layers": [], "composite": handle_file(str(blank))}
+    assert client.predict(drawing, api_name="/predict")[0] == {"label": None, "confidences": []}
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "`label` is `None` and `confidences` is empty" in readme
 
 
 def _drawing_file(tmp_path: Path, name: str, strokes: list[list[tuple[int, int]]]) -> str:
@@ -281,7 +270,7 @@ def test_predict_blank_canvas_is_a_friendly_prompt(client):
     label_value, insight, status = client.predict(
         {"background": None, "layers": [], "composite": None}, api_name="/predict"
     )
-    assert top(label_value) is None
+    assert label_value == {"label": None, "confidences": []}
     assert 'data-testid="draw-hint"' in insight and "Draw a digit" in insight
     assert "—" in status
 
@@ -316,7 +305,7 @@ def test_detach_clone_never_shares_through_the_api(client):
     ("kwargs", "message"),
     [
         ({"x": "1, a"}, "not a number"),
-        ({"x": ", ".join(["1"] * 10_000)}, "too many"),
+        ({"x": ", ".join(["1"] * 10_000)}, "Too many numbers for x"),  # refusals are sentences
         ({"x": "nan, 1"}, "finite"),
         ({"op": "__import__('os')"}, "x * 2"),
         ({"mode": "y"}, "y.detach()"),
@@ -331,3 +320,161 @@ def test_detach_bad_input_gives_a_clear_error(client, kwargs, message):
     assert client.predict(
         **{**arguments, **{"x": "1, 2, 3", "op": "x * 2", "mode": "y.detach()", "edits": []}}, api_name="/detach"
     )["y_values"] == [2.0, 4.0, 6.0]
+
+
+# --- what a script sends that is not what an endpoint takes --------------------------------------------------------
+
+
+def data_url(path: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode()
+
+
+@pytest.fixture
+def server_log(capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture):
+    """What the server (in this process) logs from now on: ``read()`` → (its ``touch_pytorch`` lines, all it wrote
+    to stderr: Gradio's tracebacks go there)."""
+    capfd.readouterr()
+    caplog.clear()
+
+    def read() -> tuple[list[str], str]:
+        lines = [record.getMessage() for record in caplog.records if record.name == "touch_pytorch"]
+        caplog.clear()
+        return lines, capfd.readouterr().err
+
+    return read
+
+
+def one_refusal(server_log, endpoint: str) -> str:
+    """The one ``refused input`` line the last call logged for ``endpoint``; no traceback, no validation text."""
+    lines, stderr = server_log()
+    assert [line for line in lines if line.startswith("refused input")] == lines and len(lines) == 1, lines
+    assert lines[0].startswith(f"refused input ({endpoint})"), lines
+    assert "Traceback" not in stderr and "validation error" not in stderr, stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-CN"])
+def test_predict_refuses_a_bare_file_saying_to_send_the_dict(server_url, digits, tmp_path, server_log, language):
+    """A bare handle_file() reached /predict as an empty canvas: an empty reading and no error."""
+    path, _ = canvas_file(tmp_path, digits, 9, "black_on_white")
+    caller = Client(server_url, verbose=False, headers={"Accept-Language": language})
+    server_log()
+    with pytest.raises(AppError) as caught:
+        caller.predict(handle_file(path), api_name="/predict")
+    expected = {"en": ("Send the Sketchpad dict", "a bare file"), "zh-CN": ("请发送 Sketchpad 字典", "一个单独的文件")}
+    assert all(words in str(caught.value) for words in expected[language]), str(caught.value)
+    assert "Send the Sketchpad dict" in one_refusal(server_log, "/predict")  # the log is English
+
+
+@pytest.mark.parametrize(
+    ("sent", "words"),
+    [
+        ({}, "a value that is not a file"),
+        (None, "sent nothing"),
+        ("digit.png", "sent text"),
+        ({"path": "/etc/hostname"}, "a value that is not a file"),  # no Gradio file: never opened
+    ],
+)
+def test_classify_refuses_what_is_not_a_file(client, server_log, sent, words):
+    """``{}`` answered an empty label; anything that is not a file is refused, saying to send one."""
+    server_log()
+    with pytest.raises(AppError) as caught:
+        client.predict(sent, api_name="/classify")
+    assert 'Send one image file, such as handle_file("digit.png")' in str(caught.value)
+    assert words in str(caught.value)
+    one_refusal(server_log, "/classify")
+
+
+def test_classify_refuses_a_data_url_cleanly_with_one_log_line(server_url, digits, tmp_path, server_log):
+    """It gave pydantic's validation text to the caller and a traceback in the log."""
+    path, label = canvas_file(tmp_path, digits, 10, "black_on_white")
+    for language, words in (("en", "a data URL (send the file itself)"), ("zh-CN", "一个 data URL")):
+        caller = Client(server_url, verbose=False, headers={"Accept-Language": language})
+        server_log()
+        with pytest.raises(AppError) as caught:
+            caller.predict(data_url(path), api_name="/classify")
+        assert words in str(caught.value) and "pydantic" not in str(caught.value)
+        one_refusal(server_log, "/classify")
+    assert top(Client(server_url, verbose=False).predict(handle_file(path), api_name="/classify")) == str(label)
+
+
+def test_concurrent_classify_callers_with_bad_files_each_get_their_own_answer_or_refusal(server_url, digits, tmp_path):
+    """Among concurrent callers, each bad file fails its own call, in its caller's language, and never comes back as
+    a label; the good files all read right. (A batched /classify answered a bad file in a batch with its reason as
+    the label, so the caller "succeeded".) Several rounds, as batches form differently each time."""
+    from model.inference import DigitReader
+    from model.preprocess import preprocess
+    from model.unsure import answer
+
+    reader = DigitReader.load(device="cpu")
+    good = [canvas_file(tmp_path, digits, index, "black_on_white")[0] for index in range(12)]
+    expected_good = [answer(reader.probabilities(preprocess(path).unsqueeze(0))[0]) for path in good]
+    junk = tmp_path / "notes.png"
+    junk.write_text("this is a text file, not a PNG")
+    bad = {  # what is sent → the words of its refusal (English, Chinese)
+        "text file": (handle_file(str(junk)), ("not a readable image", "不是能读取的图片")),
+        "data URL": (data_url(good[0]), ("a data URL", "data URL")),
+        "empty dict": ({}, ("not a file", "不是文件")),
+    }
+    calls = [("good", index, "en") for index in range(len(good))]
+    calls += [("bad", name, language) for name in bad for language in ("en", "zh-CN")]
+
+    def call(kind: str, key, language: str):
+        caller = Client(server_url, verbose=False, headers={"Accept-Language": language})
+        start.wait()
+        try:
+            sent = handle_file(good[key]) if kind == "good" else bad[key][0]
+            return "answer", caller.predict(sent, api_name="/classify")
+        except AppError as error:
+            return "refused", str(error)
+
+    for _ in range(3):
+        start = threading.Barrier(len(calls))
+        with ThreadPoolExecutor(len(calls)) as pool:
+            outcomes = list(pool.map(lambda c: call(*c), calls))
+        for (kind, key, language), (outcome, value) in zip(calls, outcomes):
+            if kind == "good":
+                assert outcome == "answer" and top(value) == expected_good[key], (key, outcome, value)
+            else:
+                words = bad[key][1][0 if language == "en" else 1]
+                assert outcome == "refused" and words in value, (key, language, outcome, value)
+
+
+def test_every_classify_call_goes_through_the_shared_forward_pass(server_url, digits, tmp_path):
+    """/classify is no longer a Gradio batch; its calls share forward passes through the Draw tab's SharedPass
+    (tests/test_batching.py shows the sharing itself; benchmarks/throughput.py measures it)."""
+    from ui import draw_tab
+
+    path, label = canvas_file(tmp_path, digits, 11, "black_on_white")
+
+    def classify(_: int) -> str | None:
+        return top(Client(server_url, verbose=False).predict(handle_file(path), api_name="/classify"))
+
+    before = draw_tab.SHARED_PASS.calls
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(classify, range(8))) == [str(label)] * 8
+    assert draw_tab.SHARED_PASS.calls - before == 8
+
+
+def detach_over_http(server_url: str, data: list) -> dict:
+    """/detach through Gradio's plain HTTP API (no gradio_client to fill in defaults): POST, then read the events."""
+    import httpx
+
+    posted = httpx.post(f"{server_url}gradio_api/call/detach", json={"data": data}, timeout=30)
+    posted.raise_for_status()
+    events = httpx.get(f"{server_url}gradio_api/call/detach/{posted.json()['event_id']}", timeout=60).text
+    kind, payload = re.findall(r"^event: (\w+)\ndata: (.*)$", events, flags=re.MULTILINE)[-1]
+    assert kind == "complete", events[-2000:]
+    return json.loads(payload)[0]
+
+
+def test_detach_with_no_data_uses_the_documented_defaults(server_url, client):
+    """The API page says every /detach parameter is optional; a call with none failed ("needed: 5, got: 0")."""
+    parameters = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/detach"]["parameters"]
+    assert all(parameter["parameter_has_default"] for parameter in parameters)
+    defaults = {parameter["parameter_name"]: parameter["parameter_default"] for parameter in parameters}
+    expected = client.predict(**defaults, api_name="/detach")
+    assert expected["y_values"] == [2.0, 4.0, 6.0]
+    assert detach_over_http(server_url, []) == expected
+    partial = detach_over_http(server_url, ["4, 5"])  # the ones not sent take their defaults, as in Python
+    assert partial["y_values"] == [8.0, 10.0] and partial["mode"] == defaults["mode"] and partial["edits"] == []

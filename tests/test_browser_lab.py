@@ -7,16 +7,13 @@ The app runs as ``python app.py`` on a free port. Screenshots go to ``$SCREENSHO
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, READ_TIMEOUT_MS, ROOT, TOAST, open_app, screenshot
-from tests.servers import running_app
+from tests.browser_helpers import CHROMIUM, READ_TIMEOUT_MS, TOAST, open_app, screenshot
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
@@ -28,34 +25,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 PRINTED = "#printed"
 BACKWARD = "#lab-backward .lab-backward"
 FACTS = "#lab-facts table"
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    yield context
-    context.close()
 
 
 def open_lab(page: Page, url: str, tab: str = "detach() lab") -> None:
@@ -317,6 +286,39 @@ def test_code_gutters_stay_beside_their_lines(page: Page, browser: Browser, app_
         _expect_gutters_aligned(phone_page)
     finally:
         phone.close()
+
+
+# The lines of a code panel's text that lie under one of its buttons (copy, download), from each line's text boxes.
+TEXT_UNDER_BUTTONS = """panel => {
+  const buttons = [...panel.querySelectorAll('button')].map(b => b.getBoundingClientRect()).filter(r => r.width);
+  const under = [];
+  for (const line of panel.querySelectorAll('.cm-line')) {
+    const range = document.createRange();
+    range.selectNodeContents(line);
+    const overlaps = (r, b) => r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top;
+    if ([...range.getClientRects()].some(r => buttons.some(b => overlaps(r, b))))
+      under.push(line.textContent.slice(0, 60));
+  }
+  return buttons.length ? under : ['(no buttons found)'];
+}"""
+
+
+def test_long_lines_never_run_under_the_code_panels_buttons(browser: Browser, app_url: str) -> None:
+    """16 values make lines wider than the panels; no text lies under the copy and download buttons (the output's
+    first lines ran under them), on a desktop and on a phone."""
+    for options in ({"viewport": DESKTOP}, PHONE):
+        context = browser.new_context(**options, locale="en-US")
+        try:
+            page = context.new_page()
+            open_lab(page, app_url)
+            x_box = page.locator("#lab-x textarea, #lab-x input").first
+            x_box.fill(", ".join(f"{value}.125" for value in range(1, 17)))
+            x_box.press("Enter")
+            expect(page.locator("#lab-output")).to_contain_text("16.1250", timeout=READ_TIMEOUT_MS)
+            for panel in ("#lab-output", "#lab-code", "#printed"):
+                assert page.locator(panel).evaluate(TEXT_UNDER_BUTTONS) == [], (options, panel)
+        finally:
+            context.close()
 
 
 def _inside(box: dict | None, width: int) -> bool:

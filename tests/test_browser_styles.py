@@ -11,12 +11,11 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from model.nondigits import CANVAS_SIDE, scribble_path
 from tests.browser_helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     POINTER_LOG_SCRIPT,
     READ_TIMEOUT_MS,
     TOP_LABEL,
@@ -27,7 +26,6 @@ from tests.browser_helpers import (
     open_app,
     settle,
 )
-from tests.servers import running_app
 
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (set CHROMIUM_PATH)", allow_module_level=True)
@@ -42,15 +40,13 @@ SCRIBBLE = [[(x / CANVAS_SIDE, y / CANVAS_SIDE) for x, y in scribble_path(np.ran
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    with running_app() as (url, _), sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        context.add_init_script(POINTER_LOG_SCRIPT)
-        page = context.new_page()
-        open_app(page, url)
-        yield page
-        browser.close()
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.add_init_script(POINTER_LOG_SCRIPT)
+    page = context.new_page()
+    open_app(page, app_url)
+    yield page
+    context.close()
 
 
 def draw_strokes(page: Page, strokes) -> None:

@@ -7,24 +7,20 @@ The app runs in this process (so the tests can see its session store) with the m
 from __future__ import annotations
 
 import math
-import os
 import re
-import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from model.canvas_synth import draw_canvas
 from model.teach import STEPS
 from tests.browser_helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     CLEAR,
-    POINTER_LOG_SCRIPT,
     READ_TIMEOUT_MS,
     ROOT,
     TOAST,
@@ -101,52 +97,11 @@ def settled_reading(page: Page) -> str:
     return page.locator(TOP_LABEL).inner_text().strip()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    os.environ.setdefault("MNIST_DEVICE", "cpu")
-    import app
-
-    _, url, _ = app.demo.launch(
-        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
-    )
-    yield url
-    app.demo.close()
-
-
 @pytest.fixture(scope="module")
 def store():
     from ui import teach_panel
 
     return teach_panel.STORE
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
-    context.add_init_script(POINTER_LOG_SCRIPT)
-    yield context
-    context.close()
 
 
 def new_page(context: BrowserContext, url: str) -> Page:
@@ -156,9 +111,9 @@ def new_page(context: BrowserContext, url: str) -> Page:
 
 
 def test_correct_a_misread_drawing_see_it_change_for_you_only_then_forget(
-    browser: Browser, context: BrowserContext, app_url: str, store, shots: Path
+    browser: Browser, context: BrowserContext, server_url: str, store, shots: Path
 ) -> None:
-    page = new_page(context, app_url)
+    page = new_page(context, server_url)
     digit, strokes, shared = draw_a_misread_digit(page)
     expect(page.locator("#shared-reading")).to_be_hidden()
     expect(page.locator("#teach-forget")).to_be_hidden()
@@ -187,7 +142,7 @@ def test_correct_a_misread_drawing_see_it_change_for_you_only_then_forget(
 
     # Another visitor (another browser, another session) still gets the shared model.
     with browser.new_context(viewport=DESKTOP, locale="en-US") as other_context:
-        other = new_page(other_context, app_url)
+        other = new_page(other_context, server_url)
         draw_strokes(other, strokes())
         assert settled_reading(other) == shared
         expect(other.locator("#shared-reading")).to_be_hidden()
@@ -200,8 +155,8 @@ def test_correct_a_misread_drawing_see_it_change_for_you_only_then_forget(
     assert settled_reading(page) != digit
 
 
-def test_the_code_links_to_the_detach_lab(context: BrowserContext, app_url: str) -> None:
-    page = new_page(context, app_url)
+def test_the_code_links_to_the_detach_lab(context: BrowserContext, server_url: str) -> None:
+    page = new_page(context, server_url)
     draw_strokes(page, mirrored_three())
     settled_reading(page)
     page.locator("#teach-3").click()
@@ -211,9 +166,9 @@ def test_the_code_links_to_the_detach_lab(context: BrowserContext, app_url: str)
 
 
 def test_teaching_a_blank_canvas_is_refused_and_nothing_is_learned(
-    context: BrowserContext, app_url: str, store
+    context: BrowserContext, server_url: str, store
 ) -> None:
-    page = new_page(context, app_url)
+    page = new_page(context, server_url)
     sessions = len(store)
     page.locator("#teach-4").click()
     expect(page.locator(TOAST)).to_contain_text("nothing to teach", timeout=10_000)
@@ -221,8 +176,8 @@ def test_teaching_a_blank_canvas_is_refused_and_nothing_is_learned(
     assert len(store) == sessions
 
 
-def test_closing_the_page_frees_its_layer(context: BrowserContext, app_url: str, store) -> None:
-    page = new_page(context, app_url)
+def test_closing_the_page_frees_its_layer(context: BrowserContext, server_url: str, store) -> None:
+    page = new_page(context, server_url)
     draw_strokes(page, mirrored_three())
     settled_reading(page)
     before = set(store.sessions())
@@ -236,9 +191,9 @@ def test_closing_the_page_frees_its_layer(context: BrowserContext, app_url: str,
     assert session not in store
 
 
-def test_chinese_page_teaches_in_chinese(browser: Browser, app_url: str) -> None:
+def test_chinese_page_teaches_in_chinese(browser: Browser, server_url: str) -> None:
     with browser.new_context(viewport=DESKTOP, locale="zh-CN") as context:
-        page = new_page(context, app_url)
+        page = new_page(context, server_url)
         draw_strokes(page, mirrored_three())
         settled_reading(page)
         page.locator("#teach-3").click()
@@ -248,11 +203,11 @@ def test_chinese_page_teaches_in_chinese(browser: Browser, app_url: str) -> None
 
 
 def test_after_an_upload_the_buttons_teach_the_uploaded_image(
-    context: BrowserContext, app_url: str, tmp_path: Path
+    context: BrowserContext, server_url: str, tmp_path: Path
 ) -> None:
     """The reading shows the upload, so "Not right? It is a …" teaches the upload, not the drawing left on the
     canvas; the reading then reads the upload again with the visitor's model."""
-    page = new_page(context, app_url)
+    page = new_page(context, server_url)
     draw_strokes(page, mirrored_three())
     on_canvas = settled_reading(page)
     with np.load(ROOT / "tests" / "data" / "mnist_test_2000.npz") as data:

@@ -143,7 +143,7 @@ def test_valid_but_unusual_modes_are_classified(client, digit_png, tmp_path, mod
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"x": ", ".join(["1"] * 10_000)}, "too many"),
+        ({"x": ", ".join(["1"] * 10_000)}, "Too many numbers for x"),  # refusals are sentences
         ({"x": "1, inf"}, "finite"),
         ({"x": "nan"}, "finite"),
         ({"x": ""}, "x"),

@@ -5,7 +5,6 @@ The app runs in this process (as in test_api.py) so the tests can also look at t
 
 from __future__ import annotations
 
-import socket
 import threading
 from pathlib import Path
 
@@ -19,23 +18,6 @@ from model.evaluate_teaching import STYLES, draw_style
 
 DATA = Path(__file__).parent / "data" / "mnist_test_2000.npz"
 REPORT_KEYS = {"before", "after", "loss", "steps", "ms", "device"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    import app
-
-    _, url, _ = app.demo.launch(
-        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
-    )
-    yield url
-    app.demo.close()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from tests.fake_zerogpu import STUB_DIR, FakeDeviceAPI
-from tests.servers import ROOT, running_app
+from tests.servers import ROOT, alive, descendants, running_app
 
 STUBBED = os.environ.get("ZEROGPU_STUBS", "0" if torch.cuda.is_available() else "1") == "1"
 RETRY_S = 6  # MNIST_GPU_RETRY_S for the app under test: how long it leaves a failing GPU alone
@@ -224,6 +224,17 @@ def test_the_lab_offers_cuda_only_when_a_gpu_call_can_work(app, client):
     else:
         assert device_choices == ["cpu", "cuda"]
         assert client.predict(**arguments)["device"] == "cuda:0"
+
+
+def test_no_process_the_server_starts_outlives_it(api, tmp_path):
+    """ZeroGPU forks a worker for the GPU calls; stopping the server stops it too (they were left running after
+    pytest, ~5 processes and ~1 GB a full run)."""
+    with running_app(**zerogpu_env(api, tmp_path)) as (url, process):
+        label = Client(url, verbose=False).predict(handle_file(str(EXAMPLES[3])), api_name="/classify")
+        assert top(label) == "3"
+        started = descendants(process.pid)
+        assert started, "the server forked no ZeroGPU worker: nothing to check"
+    assert [pid for pid in started if alive(pid)] == []
 
 
 @pytest.mark.browser

@@ -8,34 +8,36 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import numpy as np
 
 from compute import READER, network_probabilities, network_reading
+from model.batching import SharedPass
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field
 from model.unsure import is_unsure, label_value
 from ui import teach_panel
 from ui.canvas import DrawingCanvas, example_urls
-from ui.errors import log, refuse_drawing
+from ui.errors import refuse_drawing
 from ui.gpu_words import device_words
 from ui.i18n import TEXTS, canvas_texts, text
 from ui.language import page_language
 from ui.render import insight_html, placeholder_html, top_reading_html
-from ui.upload import api_image, api_sketchpad, upload_panel, uploaded_image
+from ui.upload import NotSentError, api_image, api_sketchpad, not_sent, upload_panel, uploaded_image
 
 ROOT = Path(__file__).resolve().parent.parent
 
 CLASSIFY_DESCRIPTION = (
     "Reads one image file of a digit (PNG, JPEG, WebP, BMP, GIF; dark on light, light on dark or transparent) "
     "and returns its label (the digit, or ? when it does not look like one digit: a dot, a scribble, two digits, a "
-    "letter) with all ten class probabilities; an empty value for a blank image. Concurrent calls share one "
-    "forward pass. A file that is not a readable image fails only its own call, with the reason."
+    "letter) with all ten class probabilities; for a blank image the label is None and confidences is empty. "
+    "Concurrent calls share one forward pass. Anything that is not a readable image file fails only its own "
+    "call, with the reason."
 )
 PREDICT_DESCRIPTION = (
     "Reads a Sketchpad value, a dict with background, layers and composite (any part may be None), exactly as the "
     "page reads its canvas. Returns the label (the digit, or ? when not sure) with all ten class probabilities, "
     "the insight panel (HTML: the 28x28 input, the "
     "saliency map and both hidden layers) and the device and timing line. Once this session has taught its own "
-    "copy of the last layer (/teach), the label comes from that copy; /forget drops it."
+    "copy of the last layer (/teach), the label comes from that copy; /forget drops it. A blank drawing answers the "
+    "label None with no confidences; a bare file (not the dict) is refused."
 )
 
 
@@ -114,47 +116,47 @@ def read_shown(
     return read_canvas(png, browser_language, request)
 
 
-def predict(drawing: Any, request: gr.Request) -> tuple[dict | None, str, str]:
-    """/predict: a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) read as a digit."""
+#: The API's answer for a blank drawing or image: no label, no confidences (a script's ``r["label"]`` is ``None``).
+NO_DIGIT: dict = {"label": None, "confidences": []}
+
+
+def predict(drawing: Any, request: gr.Request) -> tuple[dict, str, str]:
+    """/predict: a Sketchpad value (``{"background", "layers", "composite"}``, any part missing) read as a digit.
+    Anything else (a bare file, a data URL, text) is refused, saying to send the dict."""
     language = page_language(None, request)
     try:
-        return _read(drawing_to_image(drawing), language, request.session_hash)[:3]
+        sent = not_sent(drawing)
+        if sent is not None:
+            raise NotSentError("not_a_drawing", sent)
+        label, panel, status = _read(drawing_to_image(drawing), language, request.session_hash)[:3]
     except DrawingError as error:
         raise refuse_drawing(error, language, where="/predict") from error
+    return label or dict(NO_DIGIT), panel, status
 
 
-def _field_or_problem(payload: Any) -> np.ndarray | DrawingError | None:
-    """An unprocessed file value's 28×28 field, ``None`` when no file or blank, or the error saying why it cannot be
-    read."""
-    try:
-        image = uploaded_image(payload)
-        return mnist_field(ink_map(image)) if image is not None else None
-    except DrawingError as error:
-        return error
+#: /classify's forward passes: concurrent calls share one (up to 64 images), each call still its own request.
+SHARED_PASS = SharedPass(network_probabilities, max_batch=64)
 
 
-def classify(image: list[Any], request: gr.Request) -> tuple[list[dict]]:
-    """/classify, batched: each image file → its label (a digit, or "?" when not sure) and the ten probabilities
-    (``{}`` for a blank image); one forward pass for the batch.
+def classify(image: Any, request: gr.Request) -> dict:
+    """/classify: one image file → its label (a digit, or "?" when not sure) and the ten probabilities
+    (:data:`NO_DIGIT` for a blank image).
 
-    A file that cannot be read fails only its own call: alone, it raises ``gr.Error`` with the reason, in the
-    caller's Accept-Language; inside a batch of several calls (where raising would fail them all), its answer is the
-    reason, in English, as its label (a batched function gets one request for the whole batch, not one per call).
+    The file is opened and checked in this call, before it joins a batch: anything that is not a readable image
+    file is refused for this caller alone, in its Accept-Language. Calls that arrive together then share one
+    forward pass (:data:`SHARED_PASS`).
     """
-    fields = [_field_or_problem(value) for value in image]
-    if len(fields) == 1 and isinstance(fields[0], DrawingError):
-        raise refuse_drawing(fields[0], page_language(None, request), where="/classify")
-    labels: list[dict] = [{} for _ in fields]
-    for index, field in enumerate(fields):
-        if isinstance(field, DrawingError):
-            log.info("refused input (/classify, in a batch): %s", field)
-            labels[index] = {"label": str(field), "confidences": None}
-    drawn = [index for index, field in enumerate(fields) if isinstance(field, np.ndarray)]
-    if drawn:
-        batch = np.stack([fields[index][None] for index in drawn])
-        for index, probabilities in zip(drawn, network_probabilities(batch)):
-            labels[index] = label_value(probabilities)
-    return (labels,)
+    language = page_language(None, request)
+    try:
+        opened = uploaded_image(image)
+        if opened is None:
+            raise NotSentError("not_a_file", "nothing")
+        field = mnist_field(ink_map(opened))
+    except DrawingError as error:
+        raise refuse_drawing(error, language, where="/classify") from error
+    if field is None:
+        return dict(NO_DIGIT)
+    return label_value(SHARED_PASS(field[None]))
 
 
 def render(language: gr.Textbox, I18N: gr.I18n) -> None:
@@ -230,6 +232,5 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         api_description=CLASSIFY_DESCRIPTION,
         preprocess=False,
         postprocess=False,
-        batch=True,
-        max_batch_size=64,
+        concurrency_limit=SHARED_PASS.max_batch,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import gradio as gr
 
@@ -39,9 +40,28 @@ def refuse_text(key: str, language: str, *, where: str = "", **params: object) -
     return refuse(text(key, language).format(**params), language, where=where, english=english)
 
 
+#: A message that starts with one of the lab's tensors (``x``, ``y``, ``z[2]``) keeps its case: ``X`` is another name.
+_CODE_NAME_FIRST = re.compile(r"^[xyz](\[[^\]]*\])?(?=[\s:,]|$)")
+
+
+def sentence(message: str, language: str) -> str:
+    """``message`` as a sentence: a capital first letter (unless it starts with a name from the code) and a full stop
+    at the end (``。`` in Chinese), as every other message on the page is written."""
+    message = message.strip()
+    if not message:
+        return message
+    if language == "en" and message[0].islower() and not _CODE_NAME_FIRST.match(message):
+        message = message[0].upper() + message[1:]
+    stop = "。" if language.startswith("zh") else "."
+    return message if message[-1] in ".!?。！？" else message + stop
+
+
 def translated(error: Exception, language: str, prefix: str) -> str:
     """An error that names its problem (``key`` and ``params``, as model/preprocess.py's ``DrawingError`` does) in
-    ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none."""
+    ``language``, from the ``{prefix}{key}`` text; its English ``str()`` when it names none. An error that words
+    itself (a ``message(language)`` method) says it in its own words."""
+    if callable(getattr(error, "message", None)):
+        return error.message(language)
     key = getattr(error, "key", None)
     if key is None:
         return str(error)

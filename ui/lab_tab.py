@@ -6,13 +6,15 @@ adds one write and replays them all on fresh tensors, so ``_version`` counts wri
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
 
 import compute
 from lab import detach as lab
-from ui.errors import refuse
+from ui.errors import refuse, sentence
 from ui.gpu_words import gpu_refusal
 from ui.i18n import text
 from ui.lab_graph import GRAPH_CSS, graph_svg
@@ -40,6 +42,10 @@ LAB_HEAD = """<style>
 :is(#lab-code, #lab-output, #printed) .cm-content { padding-top: 0; padding-bottom: 0; }
 :is(#lab-code, #lab-output, #printed) .cm-gutterElement:not([style*="hidden"]) { height: 18px !important;
   line-height: 18px; }
+/* The copy and download buttons on a row of their own above the code: floating over its top right corner, they
+   covered the end of a long first line (the output's x = tensor([...]) ran under them). */
+:is(#lab-code, #lab-output, #printed) .icon-button-wrapper.top-panel { position: static; display: flex;
+  justify-content: flex-end; margin: 0 0 2px auto; width: fit-content; }
 </style>
 <script>
 // Gradio gives each radio button its own name, so the arrow keys do not move between a group's options as they do
@@ -59,7 +65,8 @@ document.addEventListener('keydown', event => {
 
 def refuse_input(error: lab.LabInputError, language: str, where: str) -> gr.Error:
     """Refused input to the lab: its message in ``language`` (English in the log)."""
-    return refuse(input_error(error, language), language, where=where, english=str(error))
+    message, english = sentence(input_error(error, language), language), sentence(str(error), "en")
+    return refuse(message, language, where=where, english=english)
 
 
 def run_lab(x: Any, op: Any, mode: Any, device: Any, edits: Any, language: str) -> lab.Run:
@@ -101,6 +108,24 @@ def detach(
         return report_json(run_lab(x, op, mode, device, edits, language))
     except lab.LabInputError as error:
         raise refuse_input(error, language, "/detach") from error
+
+
+def fill_defaults(root: gr.Blocks, fn: Callable[..., Any]) -> None:
+    """A call of ``fn``'s endpoint (a ``gr.api`` one) that sends fewer values than ``fn`` has parameters gets the
+    rest from ``fn``'s defaults, as a Python call would. Gradio itself refuses it ("needed: 5, got: 0"), though its
+    API page says each parameter with a default is optional; gradio_client fills them in itself, a plain HTTP call
+    to ``/gradio_api/call/detach`` with ``{"data": []}`` does not."""
+    parameters = list(inspect.signature(fn).parameters.values())
+    stock = root.validate_inputs
+
+    def validate_inputs(block_fn: Any, inputs: list[Any]) -> None:
+        if block_fn.fn is fn and len(inputs) < len(block_fn.inputs):
+            missing = parameters[len(inputs) : len(block_fn.inputs)]
+            if all(parameter.default is not inspect.Parameter.empty for parameter in missing):
+                inputs.extend(parameter.default for parameter in missing)
+        stock(block_fn, inputs)
+
+    root.validate_inputs = validate_inputs
 
 
 def _views(run: lab.Run, language: str) -> tuple:
@@ -263,3 +288,6 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     edited.failure(None, [z_editor], [z_editor], js=RERENDER_JS, **quiet)
     reset.click(lab_reset, [language], [*lab_inputs, experiment, z_editor, *views], **in_order)
     gr.api(detach, api_name="detach")
+    root = gr.context.Context.root_block
+    if root is not None:
+        fill_defaults(root, detach)

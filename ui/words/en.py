@@ -337,4 +337,15 @@ WORDS: dict[str, str] = {
     "drawing_not_an_image_value": "Expected an image, not {kind}.",
     "drawing_canvas_keys": "Unexpected canvas keys: {keys}; expected background, layers, composite.",
     "drawing_layers_not_a_list": "The canvas's layers must be a list of images.",
+    # The API's refusals of a value that is not what an endpoint takes (ui/upload.py, NotSentError).
+    "api_not_a_file": 'Send one image file, such as handle_file("digit.png"); this call sent {sent}.',
+    "api_not_a_drawing": (
+        'Send the Sketchpad dict, such as {{"background": None, "layers": [], "composite": '
+        'handle_file("digit.png")}}; this call sent {sent}. (/classify takes a bare file.)'
+    ),
+    "api_sent_nothing": "nothing",
+    "api_sent_data_url": "a data URL (send the file itself)",
+    "api_sent_file": "a bare file",
+    "api_sent_text": "text",
+    "api_sent_other": "a value that is not a file",
 }

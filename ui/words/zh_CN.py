@@ -297,4 +297,15 @@ WORDS: dict[str, str] = {
     "drawing_not_an_image_value": "需要一张图片，而不是 {kind}。",
     "drawing_canvas_keys": "画布里有未知的键：{keys}；应为 background、layers、composite。",
     "drawing_layers_not_a_list": "画布的 layers 必须是图片列表。",
+    # The API's refusals of a value that is not what an endpoint takes (ui/upload.py, NotSentError).
+    "api_not_a_file": '请发送一个图片文件，例如 handle_file("digit.png")；这次调用发送的是{sent}。',
+    "api_not_a_drawing": (
+        '请发送 Sketchpad 字典，例如 {{"background": None, "layers": [], "composite": '
+        'handle_file("digit.png")}}；这次调用发送的是{sent}。（/classify 接收单独的文件。）'
+    ),
+    "api_sent_nothing": "空值",
+    "api_sent_data_url": "一个 data URL（请直接发送文件）",
+    "api_sent_file": "一个单独的文件",
+    "api_sent_text": "一段文本",
+    "api_sent_other": "一个不是文件的值",
 }
