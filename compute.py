@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - `spaces` is in requirements.txt, but t
     ZERO_GPU = False
 
 
+import math
 import os
 import threading
 import time
@@ -36,6 +37,7 @@ import torch
 from gradio.context import LocalContext
 
 from lab import detach as lab
+from model import quickstart
 from model.device import nvidia_driver_present
 from model.inference import DigitReader, Reading
 from ui.errors import log, refuse
@@ -176,7 +178,58 @@ def run_lab_on_gpu(*args) -> dict:
     return lab.run_experiment(*args)
 
 
-GPU_CALLS = (gpu_reading, gpu_probabilities, run_lab_on_gpu)  # every @spaces.GPU function of the app
+# --- training: the Train tab's chunks (model/quickstart.py) -------------------------------------------------------
+# A run is cut into chunks (~6,400 examples each, at most 20 a run); each chunk is one GPU call, carrying the model's
+# and the optimiser's state in and out as NumPy, so under ZeroGPU a run is several short calls that each stream
+# progress. A chunk asks for a base (a cold worker: fork, CUDA context, the data to the device) plus its examples at
+# a rate far below a GPU's (an MLP step of 64 is well under a millisecond there); tests/test_zerogpu.py and
+# scripts/gpu_check.sh measure the time each call holds against what it asked for.
+TRAIN_GPU_BASE_SECONDS = 5
+TRAIN_GPU_EXAMPLES_PER_S = 50_000
+
+
+def train_seconds_asked(examples: int) -> int:
+    """What a training chunk of ``examples`` examples asks ZeroGPU for, in seconds."""
+    return TRAIN_GPU_BASE_SECONDS + math.ceil(examples / TRAIN_GPU_EXAMPLES_PER_S)
+
+
+def train_chunk_gpu_seconds(chunk: quickstart.Chunk) -> int:
+    """ZeroGPU's duration for :func:`gpu_train_chunk` (called with the same arguments)."""
+    return train_seconds_asked(chunk.examples)
+
+
+@gpu(duration=train_chunk_gpu_seconds)
+@_reports_gpu_errors
+def gpu_train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
+    """One chunk of a training run on the GPU: its data there once per worker, states in and out as NumPy."""
+    return quickstart.run_chunk(chunk, quickstart.load_data(), READER.device)
+
+
+def train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
+    """One chunk of a training run: on the GPU, or on the CPU when there is none or the GPU call fails (then the
+    result's ``device`` says so, e.g. ``"cpu (GPU unavailable: quota)"``)."""
+    result, reason = _on_gpu_or_cpu(
+        gpu_train_chunk, lambda c: quickstart.run_chunk(c, quickstart.load_data(), "cpu"), chunk
+    )
+    if reason is not None:
+        result.device = f"{result.device} (GPU unavailable: {reason})"
+    return result
+
+
+def train_gpu_seconds(config: quickstart.TrainConfig, networks: int = 1) -> int | None:
+    """The GPU seconds a run asks ZeroGPU for (all its calls together); ``None`` where no ZeroGPU call is made."""
+    if not ZERO_GPU or _no_gpu_here() is not None:
+        return None
+    config = config.checked()
+    full, rest = divmod(config.steps, config.chunk_steps)
+    seconds = full * train_seconds_asked(config.chunk_steps * config.batch_size)
+    seconds += train_seconds_asked(rest * config.batch_size) if rest else 0
+    return seconds * networks
+
+
+# --- end of training -----------------------------------------------------------------------------------------------
+
+GPU_CALLS = (gpu_reading, gpu_probabilities, run_lab_on_gpu, gpu_train_chunk)  # every @spaces.GPU function of the app
 
 
 def _on_gpu_or_cpu(on_gpu, on_cpu, *args) -> tuple[Any, str | None]:

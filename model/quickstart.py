@@ -352,31 +352,65 @@ def test(images: Tensor, labels: Tensor, model: nn.Module) -> TestFacts:
     return TestFacts(accuracy, loss, [digit for digit in never if not alive[digit]], never)
 
 
-def make_optimizer(name: str, parameters, lr: float) -> torch.optim.Optimizer:
-    """``torch.optim.SGD`` (the Quickstart's) or ``torch.optim.Adam``, with defaults besides ``lr``."""
-    return {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam}[name](parameters, lr=lr)
+ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam's defaults
 
 
-def _numpy_tree(value: Any) -> Any:
-    """An optimiser state dict with every tensor as a NumPy copy (what a ZeroGPU call can send back)."""
-    if isinstance(value, Tensor):
-        return value.detach().cpu().numpy().copy()
-    if isinstance(value, dict):
-        return {key: _numpy_tree(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_numpy_tree(item) for item in value)
-    return value
+class Optimizer:
+    """``torch.optim.SGD`` or ``torch.optim.Adam`` (their defaults besides ``lr``), written out with the same
+    arithmetic as torch.optim's single-tensor steps; the program shown uses torch.optim and a test checks that it
+    gives the same losses. Written out because torch.optim's first step imports ``torch._dynamo`` (5 s measured on
+    this project's CPU machine, on a server's first training run) and checks CUDA-graph capture through
+    ``torch.accelerator``, which ZeroGPU's CUDA emulation in the main process does not cover.
 
+    ``state``: what :meth:`state_dict` gave (NumPy), to go on where another chunk stopped.
+    """
 
-def _tensor_tree(value: Any) -> Any:
-    """The inverse of :func:`_numpy_tree`."""
-    if isinstance(value, np.ndarray):
-        return torch.from_numpy(value.copy())
-    if isinstance(value, dict):
-        return {key: _tensor_tree(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_tensor_tree(item) for item in value)
-    return value
+    def __init__(self, name: str, parameters, lr: float, state: dict | None = None) -> None:
+        if name not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {name!r}")
+        self.name, self.lr = name, lr
+        self.parameters = list(parameters)
+        self.steps = int(state["steps"]) if state else 0
+        if name == "Adam":
+            saved = state or {}
+            self.exp_avg = [self._moment(saved, "exp_avg", i, p) for i, p in enumerate(self.parameters)]
+            self.exp_avg_sq = [self._moment(saved, "exp_avg_sq", i, p) for i, p in enumerate(self.parameters)]
+
+    @staticmethod
+    def _moment(state: dict, name: str, index: int, parameter: Tensor) -> Tensor:
+        if name in state:
+            return torch.from_numpy(state[name][index].copy()).to(parameter.device)
+        return torch.zeros_like(parameter, memory_format=torch.preserve_format)
+
+    @torch.no_grad()
+    def step(self) -> None:
+        """One update of every parameter from its ``.grad``."""
+        self.steps += 1
+        if self.name == "SGD":
+            for parameter in self.parameters:
+                parameter.add_(parameter.grad, alpha=-self.lr)
+            return
+        (beta1, beta2), step = ADAM_BETAS, float(self.steps)
+        step_size = self.lr / (1 - beta1**step)
+        correction2_sqrt = (1 - beta2**step) ** 0.5
+        for parameter, exp_avg, exp_avg_sq in zip(self.parameters, self.exp_avg, self.exp_avg_sq):
+            grad = parameter.grad
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            denom = (exp_avg_sq.sqrt() / correction2_sqrt).add_(ADAM_EPS)
+            parameter.addcdiv_(exp_avg, denom, value=-step_size)
+
+    def zero_grad(self) -> None:
+        for parameter in self.parameters:
+            parameter.grad = None
+
+    def state_dict(self) -> dict:
+        """The steps taken and, for Adam, both moments (NumPy copies)."""
+        state: dict[str, Any] = {"steps": self.steps}
+        if self.name == "Adam":
+            state["exp_avg"] = [moment.cpu().numpy().copy() for moment in self.exp_avg]
+            state["exp_avg_sq"] = [moment.cpu().numpy().copy() for moment in self.exp_avg_sq]
+        return state
 
 
 @dataclass
@@ -438,9 +472,7 @@ def run_chunk(chunk: Chunk, data: Dataset, device: torch.device | str) -> ChunkR
         model = build_network(chunk.network)
     model.load_state_dict({name: torch.from_numpy(array) for name, array in chunk.model_state.items()})
     model.to(device)
-    optimizer = make_optimizer(chunk.optimizer, model.parameters(), chunk.lr)
-    if chunk.optimizer_state is not None:
-        optimizer.load_state_dict(_tensor_tree(chunk.optimizer_state))
+    optimizer = Optimizer(chunk.optimizer, model.parameters(), chunk.lr, chunk.optimizer_state)
     batches = torch.from_numpy(chunk.order).to(device)  # one copy of the indices per chunk
     with torch.enable_grad():
         started = _now(device)
@@ -449,7 +481,7 @@ def run_chunk(chunk: Chunk, data: Dataset, device: torch.device | str) -> ChunkR
     facts = test(test_images, test_labels, model)
     return ChunkResult(
         model_state={name: tensor.detach().cpu().numpy().copy() for name, tensor in model.state_dict().items()},
-        optimizer_state=_numpy_tree(optimizer.state_dict()),
+        optimizer_state=optimizer.state_dict(),
         losses=logged_losses(losses.cpu().tolist(), chunk.first_step, chunk.log_every, chunk.total_steps),
         test=facts,
         train_seconds=finished - started,

@@ -112,7 +112,7 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     report = json.loads(lines[-1].removeprefix("PROBE "))
-    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching"}
+    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching", "gpu_train_chunk"}
     for name, entry in report.items():
         assert entry.get("error") is None, f"{name}: {entry['error']}"
         assert entry["zero_gpu_wrapped"] and entry["reader_device"] == "cuda:0", (name, entry)
@@ -123,6 +123,9 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     assert report["gpu_probabilities"]["read"] == report["gpu_probabilities"]["label"]
     assert report["run_lab_on_gpu"]["device"] == "cuda:0"
     assert report["gpu_teaching"]["device"] == "cuda:0" and report["gpu_teaching"]["taught_gained"]
+    training = report["gpu_train_chunk"]
+    assert training["device"] == "cuda:0" and training["losses"] == 4 and training["accuracy"] > 0.5, training
+    assert training["asked_s"] == 6, training  # 5 s for a cold worker and 1 s for its 1,280 examples
 
 
 def test_predict_and_classify_read_right_through_zerogpu(app, api, client):
