@@ -591,19 +591,23 @@ class TrainedModel:
 
 
 class ModelStore:
-    """One trained model per session, at most ``capacity``; least recently used dropped first. Thread-safe."""
+    """One trained model per session, at most ``capacity``; least recently used dropped first. Each session also
+    says whether its readings use its model (:meth:`choose`). Thread-safe (Gradio serves requests in threads)."""
 
     def __init__(self, capacity: int = STORE_CAPACITY) -> None:
         self.capacity = capacity
         self._models: OrderedDict[str, TrainedModel] = OrderedDict()
+        self._chosen: set[str] = set()
         self._lock = threading.Lock()
 
     def put(self, session: str, model: TrainedModel) -> None:
+        """Keep ``model`` as the session's (replacing an earlier one; the session's choice stays)."""
         with self._lock:
             self._models[session] = model
             self._models.move_to_end(session)
             while len(self._models) > self.capacity:
-                self._models.popitem(last=False)
+                dropped, _ = self._models.popitem(last=False)
+                self._chosen.discard(dropped)
 
     def get(self, session: str | None) -> TrainedModel | None:
         with self._lock:
@@ -612,8 +616,22 @@ class ModelStore:
                 self._models.move_to_end(session)
             return model
 
+    def choose(self, session: str | None, use: bool) -> None:
+        """Whether the session's readings use its trained model (only while it has one)."""
+        with self._lock:
+            if session and use and session in self._models:
+                self._chosen.add(session)
+            elif session:
+                self._chosen.discard(session)
+
+    def reader(self, session: str | None) -> TrainedModel | None:
+        """The session's trained model if it chose to read with it, else ``None``."""
+        with self._lock:
+            return self._models.get(session) if session in self._chosen else None
+
     def forget(self, session: str | None) -> bool:
         with self._lock:
+            self._chosen.discard(session)
             return self._models.pop(session, None) is not None if session else False
 
     def __len__(self) -> int:
