@@ -85,7 +85,7 @@ def status_html(facts: dict | None, language: str, done: bool = False, asked: in
         parts.append(text("train_gpu_asked", language).format(seconds=asked, calls=facts["chunks"]))
     data = facts["data"]
     parts.append(text(f"train_data_{data['source']}", language).format(train=data["train"], test=data["test"]))
-    lines = "".join(f"<span>{html.escape(part)}</span> " for part in parts)
+    lines = "<br>".join(f"<span>{html.escape(part)}</span>" for part in parts)
     return f'<p class="train-status" data-testid="train-status" data-done="{str(done).lower()}">{lines}</p>'
 
 
@@ -244,19 +244,36 @@ def stream_run(
     yield *_views(facts, language, True, asked), code, program, shown
 
 
-def train_from_page(*values: Any) -> Iterator[tuple]:
-    """The Train button: (network, optimizer, lr, batch size, steps, seed, browser language, request)."""
-    *settings, browser_language, request = values
+def train_from_page(
+    network: str,
+    optimizer: str,
+    lr: float,
+    batch_size: int,
+    steps: int,
+    seed: int,
+    browser_language: str,
+    request: gr.Request,
+) -> Iterator[tuple]:
+    """The Train button: the chosen network, streamed."""
     language = page_language(browser_language, request)
-    config = checked_config(tuple(settings), language, "train")
+    config = checked_config((network, optimizer, lr, batch_size, steps, seed), language, "train")
     yield from stream_run(config, (config.network,), language, request.session_hash)
 
 
-def compare_from_page(*values: Any) -> Iterator[tuple]:
-    """The Compare button: the fixed network and the one with the ReLU on the logits, same batches, same start."""
-    *settings, browser_language, request = values
+def compare_from_page(
+    network: str,
+    optimizer: str,
+    lr: float,
+    batch_size: int,
+    steps: int,
+    seed: int,
+    browser_language: str,
+    request: gr.Request,
+) -> Iterator[tuple]:
+    """The Compare button: the fixed network and the one with the ReLU on the logits, on the same batches from the
+    same start, whichever network is chosen."""
     language = page_language(browser_language, request)
-    config = checked_config(tuple(settings), language, "compare")
+    config = checked_config((network, optimizer, lr, batch_size, steps, seed), language, "compare")
     yield from stream_run(config, quickstart.COMPARED, language, request.session_hash)
 
 
@@ -374,8 +391,14 @@ CSS = """
 .train-code mark { background: #fde68a; color: #111; border-radius: 3px; }
 """
 
-# Arrow keys move between a radio group's options (Gradio names each radio input apart), as in the lab.
-HEAD = """<script>
+# The program's panel: one fixed line height for text and line numbers (CodeMirror's estimate drifts from the theme's,
+# as in the lab); arrow keys move between a radio group's options (Gradio names each radio input apart), as in the lab.
+HEAD = """<style>
+#train-program .cm-foldGutter { display: none !important; }
+#train-program .cm-line { line-height: 18px; }
+#train-program .cm-gutterElement:not([style*="hidden"]) { height: 18px !important; line-height: 18px; }
+</style>
+<script>
 document.addEventListener('keydown', event => {
   const radio = event.target;
   const steps = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
@@ -423,9 +446,7 @@ def render(language: gr.Textbox, I18N: gr.I18n, read_with: gr.Radio) -> None:
     start.click(train_from_page, settings, outputs, **PAGE_EVENT, **ONE_RUN)
     compare.click(compare_from_page, settings, outputs, **PAGE_EVENT, **ONE_RUN)
     network.change(show_network, [network, language], code, **PAGE_EVENT)
-    language.change(
-        lambda lang, request: status_html(None, page_language(lang, request)), language, status, **PAGE_EVENT
-    )
+    language.change(idle_status, language, status, **PAGE_EVENT)
     gr.api(train, api_name="train", api_description=TRAIN_DESCRIPTION, **ONE_RUN)
     root = gr.context.Context.root_block
     if root is not None:
