@@ -192,6 +192,21 @@ def test_one_visitors_quota_keeps_only_that_visitor_on_the_cpu(app, api):
     assert status.startswith("cpu (GPU unavailable: quota) · ")
 
 
+def test_a_training_run_is_short_gpu_calls_each_asking_for_its_size(app, api, client):
+    """/train under ZeroGPU: one GPU call per chunk (100 steps, then 50), each asking 5 s and 1 s for its examples;
+    the report says the seconds asked in all and where it trained (stubbed: the CPU, after one failed call)."""
+    wait_out_the_retry()
+    before = len(api.called("/schedule"))
+    report = client.predict(
+        network="fixed", optimizer="Adam", lr=1e-3, batch_size=64, steps=150, seed=0, api_name="/train"
+    )
+    asked = [int(call.params["durationSeconds"]) for call in api.called("/schedule")[before:]]
+    assert asked == ([6] if STUBBED else [6, 6]), asked
+    assert report["gpu_seconds_requested"] == 12
+    assert report["device"] == GPU_DEVICE and report["test_accuracy"] > 0.8, report["device"]
+    assert report["checkpoints"][0][0] == 100 and report["loss_steps"][-1] == 150
+
+
 def test_every_gpu_lease_ends_within_what_it_asked_for(api):
     leases = api.held_seconds()
     assert leases

@@ -656,7 +656,7 @@ TRAIN_TEXTS: dict[str, dict[str, str]] = {
         "train_steps": "步数（1–2,000）",
         "train_seed": "随机种子",
         "train_button": "训练",
-        "train_compare": "对比：修好的与输出层带 ReLU 的",
+        "train_compare": "对比：修好的与带 ReLU 的",
         "train_idle": "按“训练”：网络学习时，损失曲线会在这里逐步画出。",
         "train_running": "训练中……",
         "train_done": "完成。",
