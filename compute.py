@@ -217,8 +217,8 @@ def train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
 
 
 def train_gpu_seconds(config: quickstart.TrainConfig, networks: int = 1) -> int | None:
-    """The GPU seconds a run asks ZeroGPU for (all its calls together); ``None`` where no ZeroGPU call is made."""
-    if not ZERO_GPU or _no_gpu_here() is not None:
+    """The GPU seconds a run asks ZeroGPU for (all its calls together, when each is tried); ``None`` off ZeroGPU."""
+    if not ZERO_GPU:
         return None
     config = config.checked()
     full, rest = divmod(config.steps, config.chunk_steps)
