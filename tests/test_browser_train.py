@@ -133,6 +133,25 @@ def test_the_seed_as_given_shows_pytorchs_error_on_its_line(browser: Browser, ap
         expect(page.locator('[data-testid="train-error"]')).to_contain_text("nn.Linear(28*28, 512),")
 
 
+def test_compare_draws_both_curves_and_names_the_dead_classes(browser: Browser, app_url: str, shots: Path) -> None:
+    with browser.new_context(viewport=DESKTOP, locale="en-US") as context:
+        page = context.new_page()
+        open_train(page, app_url)
+        page.locator("#train-optimizer").get_by_text("SGD", exact=True).click()
+        for box, value in (("lr", "0.1"), ("batch", "100"), ("steps", "120"), ("seed", "2")):
+            page.locator(f"#train-{box} input").fill(value)
+        page.locator("#train-compare").click()
+        expect(page.locator(f'{STATUS}[data-done="true"]')).to_be_visible(timeout=RUN_TIMEOUT_MS)
+        for network in ("fixed", "relu_on_logits"):
+            expect(page.locator(f'[data-testid="train-loss-{network}"]')).to_have_attribute("data-points", "30")
+        relu = page.locator('[data-testid="train-result-relu_on_logits"]')
+        assert relu.get_attribute("data-dead"), "no dead class named"
+        expect(relu).to_contain_text("Dead classes: " + relu.get_attribute("data-dead").replace(",", ", "))
+        fixed = page.locator('[data-testid="train-result-fixed"]')
+        assert float(fixed.get_attribute("data-accuracy")) > float(relu.get_attribute("data-accuracy"))
+        screenshot(page, shots, "train-compare.png")
+
+
 def test_chinese_phone_by_keyboard_refuses_then_trains(browser: Browser, app_url: str, shots: Path) -> None:
     with browser.new_context(**PHONE, locale="zh-CN") as context:
         page = context.new_page()

@@ -232,7 +232,8 @@ def stream_run(
     """The run, chunk by chunk: (status, curve, results, network code, program, the Draw tab's radio) after each;
     at the end the first network's model is kept for the session and the Draw tab's "Read with" radio appears."""
     asked = compute.train_gpu_seconds(config, len(networks))
-    code, program = code_html(networks[0], language), program_text(config, networks, language)
+    # Compare shows the class with the ReLU on the logits (its one difference marked) and the fixed one's program.
+    code, program = code_html(networks[-1], language), program_text(config, networks, language)
     progress = None
     for progress in quickstart.run(config, compute.train_chunk, networks=networks):
         yield *_views(progress.facts, language, False, asked), code, program, gr.skip()
