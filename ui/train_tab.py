@@ -231,7 +231,7 @@ def stream_run(
 ) -> Iterator[tuple[str, str, str, str, str, Any]]:
     """The run, chunk by chunk: (status, curve, results, network code, program, the Draw tab's radio) after each;
     at the end the first network's model is kept for the session and the Draw tab's "Read with" radio appears."""
-    asked = compute.train_gpu_seconds(config, len(networks))
+    asked = None if "as_given" in networks else compute.train_gpu_seconds(config, len(networks))  # as given: no run
     # Compare shows the class with the ReLU on the logits (its one difference marked) and the fixed one's program.
     code, program = code_html(networks[-1], language), program_text(config, networks, language)
     progress = None
@@ -333,7 +333,7 @@ def api_report(facts: dict, config: TrainConfig) -> dict:
         "device": facts["device"],
         "examples_per_s": facts["examples_per_s"],
         "train_seconds": facts["train_seconds"],
-        "gpu_seconds_requested": compute.train_gpu_seconds(config),
+        "gpu_seconds_requested": None if "error" in facts else compute.train_gpu_seconds(config),
         "data": facts["data"],
         "program": quickstart.program(config, quickstart.load_data()),
     }
