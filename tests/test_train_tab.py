@@ -42,6 +42,8 @@ def test_the_views_say_the_facts_in_the_pages_language(language):
     status = train_tab.status_html(FACTS, language, done=True, asked=12)
     assert "1,234" in status and text("train_done", language) in status
     assert text("gpu_reason_quota", language) in status  # the CPU fallback, with its reason
+    other = train_tab.status_html({**FACTS, "device": "cpu (GPU unavailable: no GPU free)"}, language, True)
+    assert text("gpu_reason_no_gpu_free", language) in other and "(GPU unavailable" not in other
     assert "assets/train/mnist_train_10k.npz" in status and "12" in status
     results = train_tab.results_html(FACTS, language)
     assert 'data-dead="3,8"' in results and "90.0%" in results and "50.0%" in results

@@ -60,7 +60,7 @@ def network_name(network: str, language: str) -> str:
 
 # --- the page's views of the facts -------------------------------------------------------------------------------
 
-_FALLBACK = re.compile(r"^(?P<device>\S+) \(GPU unavailable: (?P<reason>[a-z_ ]+)\)$")
+_FALLBACK = re.compile(r"^(?P<device>\S+) \(GPU unavailable: (?P<reason>[A-Za-z_ ]+)\)$")  # compute.train_chunk
 
 
 def status_html(facts: dict | None, language: str, done: bool = False, asked: int | None = None) -> str:
@@ -79,7 +79,7 @@ def status_html(facts: dict | None, language: str, done: bool = False, asked: in
             )
         )  # fmt: skip
         if fallback:
-            reason = text("gpu_reason_" + fallback["reason"].replace(" ", "_"), language)
+            reason = text("gpu_reason_" + fallback["reason"].lower().replace(" ", "_"), language)
             parts.append(text("train_cpu_fallback", language).format(reason=reason))
     if asked:
         parts.append(text("train_gpu_asked", language).format(seconds=asked, calls=facts["chunks"]))
@@ -89,12 +89,11 @@ def status_html(facts: dict | None, language: str, done: bool = False, asked: in
     return f'<p class="train-status" data-testid="train-status" data-done="{str(done).lower()}">{lines}</p>'
 
 
-def _polyline(points: list[tuple[float, float]], colour: str, testid: str, dashed: bool = False) -> str:
+def _polyline(points: list[tuple[float, float]], colour: str, testid: str) -> str:
     joined = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    dash = ' stroke-dasharray="4 3"' if dashed else ""
     return (
         f'<polyline data-testid="{testid}" data-points="{len(points)}" points="{joined}" fill="none" '
-        f'stroke="{colour}" stroke-width="2"{dash}/>'
+        f'stroke="{colour}" stroke-width="2"/>'
     )
 
 
