@@ -2,8 +2,9 @@
 
     python app.py            # then open http://127.0.0.1:7860
 
-This file only composes the page: each tab's page code is in ``ui/`` (``draw_tab.py``, ``lab_tab.py``), the model
-in ``model/``, the detach() experiment in ``lab/``, and what runs on the GPU in ``compute.py``.
+This file only composes the page: each tab's page code is in ``ui/`` (``draw_tab.py``, ``lab_tab.py``,
+``train_tab.py``), the model in ``model/``, the detach() experiment in ``lab/``, and what runs on the GPU in
+``compute.py``.
 """
 
 import compute  # noqa: F401, I001 - first: it imports `spaces` before anything touches CUDA (ZeroGPU)
@@ -13,7 +14,7 @@ from PIL import Image
 
 from compute import READER
 from model.preprocess import MAX_PIXELS
-from ui import contrast, draw_tab, lab_tab
+from ui import contrast, draw_tab, lab_tab, train_tab
 from ui.errors import ERROR_TITLE_JS
 from ui.i18n import TEXTS
 from ui.language import BROWSER_LANGUAGE_JS, language_box
@@ -56,9 +57,11 @@ with gr.Blocks(title="Touch PyTorch") as demo:
     gr.Markdown(I18N("intro"))
     with gr.Tabs():
         with gr.Tab(I18N("tab_draw"), id="draw"):
-            draw_tab.render(language, I18N)
+            read_with = draw_tab.render(language, I18N)
         with gr.Tab(I18N("tab_lab"), id="lab"):
             lab_tab.render(language, I18N)
+        with gr.Tab(I18N("tab_train"), id="train"):
+            train_tab.render(language, I18N, read_with)
 
     demo.load(None, None, language, js=BROWSER_LANGUAGE_JS, api_visibility="private")
     demo.load(None, js=ERROR_TITLE_JS, api_visibility="private")

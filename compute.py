@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - `spaces` is in requirements.txt, but t
 
 
 import logging
+import math
 import os
 import threading
 import time
@@ -45,6 +46,7 @@ import torch
 from gradio.context import LocalContext
 
 from lab import detach as lab
+from model import quickstart
 from model.device import nvidia_driver_present
 from model.inference import DigitReader, Reading
 from model.teach import PersonalHead, Teacher
@@ -206,10 +208,11 @@ def _reports_gpu_errors(task):
 GPU_CALLS: list[Callable[..., Any]] = []  # every @spaces.GPU function of the app, in the order declared
 
 
-def gpu_call(seconds: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Declare a function that runs on the GPU: ZeroGPU lends one for at most ``seconds`` per call (elsewhere the
-    function runs as it is), its failures come back whole, and it is listed in :data:`GPU_CALLS`. It must take and
-    return NumPy and plain Python values, never a CUDA tensor (what ZeroGPU's worker pickles)."""
+def gpu_call(seconds: int | Callable[..., int]) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Declare a function that runs on the GPU: ZeroGPU lends one for at most ``seconds`` per call (or for
+    ``seconds(*args)``, from the call's arguments; elsewhere the function runs as it is), its failures come back
+    whole, and it is listed in :data:`GPU_CALLS`. It must take and return NumPy and plain Python values, never a
+    CUDA tensor (what ZeroGPU's worker pickles)."""
 
     def declare(task: Callable[..., T]) -> Callable[..., T]:
         call = gpu(duration=seconds)(_reports_gpu_errors(task))
@@ -288,6 +291,58 @@ def teach(head: PersonalHead | None, field: np.ndarray, digit: int) -> Computed[
     """Teach ``head`` (``None``: the shared layer) that ``field`` is ``digit``: on the GPU, or on the CPU copy when
     it fails. The value is the new layer and the teaching's report (``model.teach``'s, as a dict)."""
     return on_gpu_or_cpu(gpu_teaching, cpu_teaching, head, field, digit)
+
+
+
+# --- training: the Train tab's chunks (model/quickstart.py) -------------------------------------------------------
+# A run is cut into chunks (~6,400 examples each, at most 20 a run); each chunk is one GPU call, carrying the model's
+# and the optimiser's state in and out as NumPy, so under ZeroGPU a run is several short calls that each stream
+# progress. A chunk asks for a base (a cold worker: fork, CUDA context, the data to the device) plus its examples at
+# a rate far below a GPU's (an MLP step of 64 is well under a millisecond there); tests/test_zerogpu.py and
+# scripts/gpu_check.sh measure the time each call holds against what it asked for.
+TRAIN_GPU_BASE_SECONDS = 5
+TRAIN_GPU_EXAMPLES_PER_S = 50_000
+
+
+def train_seconds_asked(examples: int) -> int:
+    """What a training chunk of ``examples`` examples asks ZeroGPU for, in seconds."""
+    return TRAIN_GPU_BASE_SECONDS + math.ceil(examples / TRAIN_GPU_EXAMPLES_PER_S)
+
+
+def train_chunk_gpu_seconds(chunk: quickstart.Chunk) -> int:
+    """ZeroGPU's duration for :func:`gpu_train_chunk` (called with the same arguments)."""
+    return train_seconds_asked(chunk.examples)
+
+
+@gpu_call(train_chunk_gpu_seconds)
+def gpu_train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
+    """One chunk of a training run on the GPU: its data there once per worker, states in and out as NumPy."""
+    return quickstart.run_chunk(chunk, quickstart.load_data(), READER.device)
+
+
+def cpu_train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
+    """The same chunk on the CPU."""
+    return quickstart.run_chunk(chunk, quickstart.load_data(), "cpu")
+
+
+def train_chunk(chunk: quickstart.Chunk) -> quickstart.ChunkResult:
+    """One chunk of a training run: on the GPU, or on the CPU when there is none or the GPU call fails (then the
+    result's ``gpu_unavailable`` names why)."""
+    computed = on_gpu_or_cpu(gpu_train_chunk, cpu_train_chunk, chunk)
+    result = computed.value
+    result.gpu_unavailable = computed.gpu_unavailable
+    return result
+
+
+def train_gpu_seconds(config: quickstart.TrainConfig, networks: int = 1) -> int | None:
+    """The GPU seconds a run asks ZeroGPU for (all its calls together, when each is tried); ``None`` off ZeroGPU."""
+    if not ZERO_GPU:
+        return None
+    config = config.checked()
+    full, rest = divmod(config.steps, config.chunk_steps)
+    seconds = full * train_seconds_asked(config.chunk_steps * config.batch_size)
+    seconds += train_seconds_asked(rest * config.batch_size) if rest else 0
+    return seconds * networks
 
 
 def _no_gpu_here() -> GpuReason | None:

@@ -14,6 +14,8 @@
 #   4. benchmarks.model_speed (CPU and CUDA)
 #   5. /classify throughput, batched vs unbatched, at 1, 16 and 64 clients, the model on CUDA when there is one
 #      (1 and 16 on a CPU)
+#   6. the Train tab's training: examples/s on the CPU and CUDA (batch 64 and 512), and Compare's figures (fixed vs
+#      ReLU on the logits, Adam and SGD) on the GPU (benchmarks.train_speed)
 # Writes $OUT/report.md (PASS/FAIL, times and each step's figures) and $OUT/steps.log (every step's whole output);
 # $OUT defaults to artifacts/gpu_check. Exit status: 0 when every step passed.
 set -uo pipefail
@@ -94,6 +96,9 @@ TAIL_LINES=40 step "benchmarks.model_speed" 100 "$PY" -m benchmarks.model_speed 
 CLIENTS=$([ $CUDA = 1 ] && echo 1,16,64 || echo 1,16)
 TAIL_LINES=20 step "/classify throughput, model on $DEVICE" "${THROUGHPUT_LIMIT_S:-200}" env MNIST_DEVICE=$DEVICE \
   "$PY" -m benchmarks.throughput --clients "$CLIENTS" --requests "${THROUGHPUT_REQUESTS:-10}" --phase-timeout 60
+
+# The Train tab: examples/s per device and batch, then Compare's figures on the last device (CUDA when there is one).
+TAIL_LINES=30 step "benchmarks.train_speed" 150 "$PY" -m benchmarks.train_speed --steps 200 --batches 64,512 --figures
 
 echo "Overall: $([ $FAILED = 0 ] && echo PASS || echo FAIL) in $SECONDS s" | tee -a "$REPORT"
 exit $FAILED

@@ -142,6 +142,14 @@ def _tensors_in(value: object, where: str = "result") -> list[str]:
     return [found for key, item in items for found in _tensors_in(item, f"{where}[{key!r}]")]
 
 
+def _first_training_chunk(quickstart):
+    """The first chunk of a short Train tab run (Adam, 40 steps of 32): what the app sends gpu_train_chunk."""
+    config = quickstart.TrainConfig(steps=40, batch_size=32)
+    order = quickstart.batch_order(config.seed, len(quickstart.load_data().train_labels), config.steps, 32)
+    state = quickstart.initial_state(config.network, config.seed)
+    return quickstart.Chunk(config.network, config.optimizer, config.lr, config.log_every, 40, 0, order, state)
+
+
 def probe_gpu_calls() -> dict[str, dict]:
     """Run each ``@spaces.GPU`` function's body in this process under ZeroGPU's CUDA emulation (the model on the
     emulated ``cuda``, computing on the CPU) with the arguments the app sends; report whether the arguments and the
@@ -152,6 +160,7 @@ def probe_gpu_calls() -> dict[str, dict]:
     import numpy as np
 
     import compute
+    from model import quickstart
 
     with np.load(Path(__file__).resolve().parent / "data" / "mnist_test_2000.npz") as data:
         fields = (data["images"][:4] / 255).astype(np.float32)[:, None]
@@ -161,6 +170,7 @@ def probe_gpu_calls() -> dict[str, dict]:
         "gpu_probabilities": (fields,),
         "run_lab_on_gpu": ("1, 2, 3", "x * 2", "y.detach()", "cuda", [[0, 100]]),
         "gpu_teaching": (None, fields[0][0], (labels[0] + 1) % 10),  # teach a wrong digit: the layer must move
+        "gpu_train_chunk": (_first_training_chunk(quickstart),),
     }
     report = {}
     for call in compute.GPU_CALLS:
@@ -189,6 +199,9 @@ def probe_gpu_calls() -> dict[str, dict]:
             entry["device"], entry["read"], entry["label"] = back.device, back.top, str(labels[0])
         elif call.__name__ == "gpu_probabilities":
             entry["read"], entry["label"] = [int(i) for i in np.asarray(back).argmax(1)], labels
+        elif call.__name__ == "gpu_train_chunk":
+            entry["device"], entry["losses"] = back.device, len(back.losses)
+            entry["accuracy"], entry["asked_s"] = back.test.accuracy, compute.train_chunk_gpu_seconds(*args)
         elif call.__name__ == "gpu_teaching":
             head, teaching = back
             taught = args[2]

@@ -112,7 +112,7 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     lines = [line for line in done.stdout.splitlines() if line.startswith("PROBE ")]
     assert done.returncode == 0 and lines, done.stderr[-3000:]
     report = json.loads(lines[-1].removeprefix("PROBE "))
-    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching"}
+    assert set(report) == {"gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching", "gpu_train_chunk"}
     for name, entry in report.items():
         assert entry.get("error") is None, f"{name}: {entry['error']}"
         assert entry["zero_gpu_wrapped"] and entry["reader_device"] == "cuda:0", (name, entry)
@@ -123,6 +123,9 @@ def test_gpu_calls_pickle_and_send_back_no_tensors(api):
     assert report["gpu_probabilities"]["read"] == report["gpu_probabilities"]["label"]
     assert report["run_lab_on_gpu"]["device"] == "cuda:0"
     assert report["gpu_teaching"]["device"] == "cuda:0" and report["gpu_teaching"]["taught_gained"]
+    training = report["gpu_train_chunk"]
+    assert training["device"] == "cuda:0" and training["losses"] == 40 and training["accuracy"] > 0.5, training
+    assert training["asked_s"] == 6, training  # 5 s for a cold worker and 1 s for its 1,280 examples
 
 
 def test_predict_and_classify_read_right_through_zerogpu(app, api, client):
@@ -187,6 +190,22 @@ def test_one_visitors_quota_keeps_only_that_visitor_on_the_cpu(app, api):
     label, _, status = first.predict(sketch(6), api_name="/predict")
     assert top(label) == "6"
     assert status.startswith("cpu (GPU unavailable: quota) · ")
+
+
+def test_a_training_run_is_short_gpu_calls_each_asking_for_its_size(app, api, client):
+    """/train under ZeroGPU: one GPU call per chunk (100 steps, then 50), each asking 5 s and 1 s for its examples;
+    the report says the seconds asked in all and where it trained (stubbed: the CPU, after the failed calls)."""
+    wait_out_the_retry()
+    before = len(api.called("/schedule"))
+    report = client.predict(
+        network="fixed", optimizer="Adam", lr=1e-3, batch_size=64, steps=150, seed=0, api_name="/train"
+    )
+    asked = [int(call.params["durationSeconds"]) for call in api.called("/schedule")[before:]]
+    # Stubbed, a failed call leaves the GPU alone for RETRY_S: the next chunk tries it again only if that has passed.
+    assert asked == [6, 6] or (STUBBED and asked == [6]), asked
+    assert report["gpu_seconds_requested"] == 12
+    assert report["device"] == GPU_DEVICE and report["test_accuracy"] > 0.8, report["device"]
+    assert report["checkpoints"][0][0] == 100 and report["loss_steps"][-1] == 150
 
 
 def test_every_gpu_lease_ends_within_what_it_asked_for(api):

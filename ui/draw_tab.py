@@ -13,7 +13,7 @@ from compute import READER, network_probabilities, network_reading
 from model.batching import SharedPass
 from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field
 from model.unsure import is_unsure, label_value
-from ui import teach_panel
+from ui import teach_panel, train_tab
 from ui.canvas import DrawingCanvas, example_urls
 from ui.errors import refuse_drawing
 from ui.gpu_words import device_words
@@ -75,6 +75,9 @@ def _read(image, language: str, session: str | None) -> tuple[dict, str, str, st
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
     panel = insight_html(field, reading, captions)
     shown, shared = teach_panel.readings(session, reading)  # the visitor's own model's, once they have taught
+    trained = train_tab.trained_readings(session, field, reading)  # the model they trained, if they read with it
+    if trained is not None:
+        shown, shared = trained
     if is_unsure(shown):
         panel = (
             f'<p class="nn-unsure" data-testid="unsure-hint">{html.escape(text("unsure_hint", language))}</p>' + panel
@@ -159,11 +162,12 @@ def classify(image: Any, request: gr.Request) -> dict:
     return label_value(SHARED_PASS(field[None]))
 
 
-def render(language: gr.Textbox, I18N: gr.I18n) -> None:
+def render(language: gr.Textbox, I18N: gr.I18n) -> gr.Radio:
     """The tab's components and events (call inside ``with gr.Tab(...)``).
 
     ``language`` is the hidden box that app.py fills with the browser's language on load; its change is the
-    page's "loaded" signal.
+    page's "loaded" signal. Returns the "Read with" radio (hidden until the visitor trains a model in the Train tab,
+    which shows it).
     """
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
@@ -175,6 +179,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
             with gr.Row():
                 reading = gr.Label(label=I18N("reading"), num_top_classes=10, elem_id="reading", scale=2)
                 shared_reading = teach_panel.shared_reading_label(I18N)
+            read_with = train_tab.model_choice(I18N)
             teaching = teach_panel.render(I18N, shared_reading)
             gr.Markdown(I18N("insight_heading"))
             insight = gr.HTML(placeholder_html(TEXTS["en"]["draw_prompt"]), elem_id="insight")
@@ -212,6 +217,7 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
     upload.change(None, None, shown, js="() => 'upload'")
     drawing_inputs = [canvas, upload, shown]
     teach_panel.wire(teaching, language, drawing_inputs, reading, read_shown, [*drawing_inputs, language], read_outputs)
+    train_tab.wire_model_choice(read_with, read_shown, [*drawing_inputs, language], read_outputs)
 
     api_drawing.change(
         predict,
@@ -234,3 +240,4 @@ def render(language: gr.Textbox, I18N: gr.I18n) -> None:
         postprocess=False,
         concurrency_limit=SHARED_PASS.max_batch,
     )
+    return read_with

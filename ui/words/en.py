@@ -348,4 +348,69 @@ WORDS: dict[str, str] = {
     "api_sent_file": "a bare file",
     "api_sent_text": "text",
     "api_sent_other": "a value that is not a file",
+    # The Train tab (ui/train_tab.py): the seed's network trained live.
+    "tab_train": "Train",
+    "train_heading": "### Train the seed's network yourself: PyTorch's Quickstart loop",
+    "train_help": (
+        "The network we were given is PyTorch's Quickstart MLP with two bugs. Pick it as given, with only its "
+        "ReLU on the logits left, or fixed; pick the optimiser, learning rate, batch size, steps and seed, and "
+        "press **Train**: the Quickstart's `train`/`test` loop runs here, and the loss appears every few steps "
+        "and the test accuracy at each checkpoint. **Compare** trains the fixed network and the one with the "
+        "ReLU on the logits on the same batches from the same start. Nothing here is written in advance: every "
+        "figure comes from the run you start."
+    ),
+    "train_network": "Network",
+    "train_net_fixed": "fixed (both bugs fixed)",
+    "train_net_relu_on_logits": "the seed's, with the ReLU on the logits",
+    "train_net_as_given": "the seed's, as given",
+    "train_optimizer": "Optimiser (the Quickstart uses SGD)",
+    "train_lr": "Learning rate",
+    "train_batch_size": "Batch size (1–512)",
+    "train_steps": "Steps (1–2,000)",
+    "train_seed": "Seed",
+    "train_button": "Train",
+    "train_compare": "Compare: fixed vs ReLU on the logits",
+    "train_idle": "Press Train: the loss curve grows here as the network learns.",
+    "train_running": "Training…",
+    "train_done": "Done.",
+    "train_progress": "step {step} of {steps} · {device} · {rate} examples/s · {seconds} s of training",
+    "train_gpu_asked": "This run asks ZeroGPU for {seconds} s of GPU time in all ({calls} calls).",
+    "train_cpu_fallback": "The GPU could not run it ({reason}), so it trained on the CPU.",
+    "train_data_torchvision": (
+        "Data: MNIST through torchvision, all {train:,} training digits; test: the official {test:,} test digits."
+    ),
+    "train_data_shipped": (
+        "Data: no MNIST download on this server, so the digits the app ships: {train:,} MNIST training digits "
+        "(assets/train/mnist_train_10k.npz); test: {test:,} MNIST test digits (assets/train/mnist_test_2000.npz)."
+    ),
+    "train_axis_loss": "loss (mean of every {every} steps)",
+    "train_axis_accuracy": "test accuracy (dots)",
+    "train_axis_step": "step",
+    "train_result": "{name}: {accuracy} of the test digits after {step} steps (checkpoints: {checkpoints}).",
+    "train_dead": (
+        "Dead classes: {classes}. Their output is ≤ 0 for every test digit, so the ReLU gives 0 and no gradient: "
+        "they are never predicted and cannot learn back."
+    ),
+    "train_no_dead": "No dead class: every digit gets a positive output somewhere.",
+    "train_error": "The seed's code as given does not build. PyTorch raises {type}: {message} (line {line}).",
+    "train_fix": "The fix: line {line} becomes {fix}, the layer it meant (784 inputs, 512 outputs).",
+    "train_relu_mark": (
+        "The marked ReLU clamps every negative logit to 0: a class whose logits all fall below 0 gets no "
+        "gradient and dies. PyTorch's Quickstart removed it in 2021."
+    ),
+    "train_code_heading": "**The network's code** (the class that ran)",
+    "train_program_heading": "**The program that reproduces this run** (CPU; run it from the app's folder)",
+    "train_program_compare": (
+        "# Compare: this is the fixed network's run; for the other, add nn.ReLU() after the last nn.Linear.\n"
+    ),
+    "train_read_with": "Read with",
+    "train_read_shipped": "the shipped model",
+    "train_read_trained": "the model I trained (Train tab)",
+    # Refused settings, as model/quickstart.py's TrainInputError keys ("train_err_<key>").
+    "train_err_bad_network": "Unknown network {value}: choose one of {choices}.",
+    "train_err_bad_optimizer": "Unknown optimiser {value}: choose one of {choices}.",
+    "train_err_bad_lr": "The learning rate must be a number above 0 and at most {high}, not {value}.",
+    "train_err_bad_batch_size": "The batch size must be a whole number from {low} to {high}, not {value}.",
+    "train_err_bad_steps": "The number of steps must be a whole number from {low} to {high}, not {value}.",
+    "train_err_bad_seed": "The seed must be a whole number from {low} to {high}, not {value}.",
 }

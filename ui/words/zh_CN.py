@@ -308,4 +308,65 @@ WORDS: dict[str, str] = {
     "api_sent_file": "一个单独的文件",
     "api_sent_text": "一段文本",
     "api_sent_other": "一个不是文件的值",
+    # The Train tab (ui/train_tab.py): the seed's network trained live.
+    "tab_train": "训练",
+    "train_heading": "### 亲手训练种子代码里的网络：PyTorch 快速入门的训练循环",
+    "train_help": (
+        "我们拿到的网络是 PyTorch 快速入门里的多层感知机，带着两个错误。可以选原样的、只留下输出层 ReLU 的、"
+        "或修好的；选好优化器、学习率、批大小、步数和随机种子，按 **训练**：快速入门的 `train`/`test` "
+        "循环就在这里运行，每隔几步显示损失，每个检查点显示测试准确率。**对比** 用同样的批次、从同样的初始权重"
+        "训练修好的网络和输出层带 ReLU 的网络。这里没有事先写好的数字：每个数字都来自你启动的这次运行。"
+    ),
+    "train_network": "网络",
+    "train_net_fixed": "修好的（两个错误都修了）",
+    "train_net_relu_on_logits": "种子代码的，输出层带 ReLU",
+    "train_net_as_given": "种子代码原样",
+    "train_optimizer": "优化器（快速入门用 SGD）",
+    "train_lr": "学习率",
+    "train_batch_size": "批大小（1–512）",
+    "train_steps": "步数（1–2,000）",
+    "train_seed": "随机种子",
+    "train_button": "训练",
+    "train_compare": "对比：修好的与带 ReLU 的",
+    "train_idle": "按“训练”：网络学习时，损失曲线会在这里逐步画出。",
+    "train_running": "训练中……",
+    "train_done": "完成。",
+    "train_progress": "第 {step} / {steps} 步 · {device} · 每秒 {rate} 个样本 · 训练用时 {seconds} 秒",
+    "train_gpu_asked": "这次运行一共向 ZeroGPU 申请 {seconds} 秒 GPU 时间（{calls} 次调用）。",
+    "train_cpu_fallback": "GPU 无法运行（{reason}），所以在 CPU 上训练。",
+    "train_data_torchvision": (
+        "数据：通过 torchvision 获取的 MNIST，全部 {train:,} 个训练数字；测试：官方的 {test:,} 个测试数字。"
+    ),
+    "train_data_shipped": (
+        "数据：这台服务器没有下载 MNIST，所以用本应用自带的数字：{train:,} 个 MNIST 训练数字"
+        "（assets/train/mnist_train_10k.npz）；"
+        "测试：{test:,} 个 MNIST 测试数字（assets/train/mnist_test_2000.npz）。"
+    ),
+    "train_axis_loss": "损失（每 {every} 步的平均）",
+    "train_axis_accuracy": "测试准确率（圆点）",
+    "train_axis_step": "步",
+    "train_result": "{name}：训练 {step} 步后，测试数字准确率 {accuracy}（检查点：{checkpoints}）。",
+    "train_dead": (
+        "死掉的类别：{classes}。它们对每个测试数字的输出都 ≤ 0，ReLU 给出 0，梯度也是 0："
+        "永远不会被预测，也学不回来。"
+    ),
+    "train_no_dead": "没有死掉的类别：每个数字都在某处得到正的输出。",
+    "train_error": "种子代码原样无法构建。PyTorch 抛出 {type}: {message}（第 {line} 行）。",
+    "train_fix": "修正：第 {line} 行改成 {fix}，也就是它本来要写的那一层（784 个输入，512 个输出）。",
+    "train_relu_mark": (
+        "标出的 ReLU 把每个负的 logit 截成 0：一个类别的 logit 若全都小于 0，就得不到梯度而死掉。"
+        "PyTorch 快速入门在 2021 年删掉了它。"
+    ),
+    "train_code_heading": "**网络的代码**（实际运行的类）",
+    "train_program_heading": "**复现这次运行的程序**（CPU；在本应用的目录里运行）",
+    "train_program_compare": "# 对比：这是修好的网络的运行；另一个只需在最后一个 nn.Linear 后加上 nn.ReLU()。\n",
+    "train_read_with": "用哪个模型识别",
+    "train_read_shipped": "自带的模型",
+    "train_read_trained": "我训练的模型（训练页）",
+    "train_err_bad_network": "未知的网络 {value}：请从 {choices} 中选择。",
+    "train_err_bad_optimizer": "未知的优化器 {value}：请从 {choices} 中选择。",
+    "train_err_bad_lr": "学习率必须是大于 0、不超过 {high} 的数，而不是 {value}。",
+    "train_err_bad_batch_size": "批大小必须是 {low} 到 {high} 之间的整数，而不是 {value}。",
+    "train_err_bad_steps": "步数必须是 {low} 到 {high} 之间的整数，而不是 {value}。",
+    "train_err_bad_seed": "随机种子必须是 {low} 到 {high} 之间的整数，而不是 {value}。",
 }
