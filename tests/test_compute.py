@@ -3,6 +3,8 @@ field (no server here; the emulated ZeroGPU runs are tests/test_zerogpu.py)."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
@@ -15,8 +17,28 @@ from compute import Computed, GpuFallback, GpuUnavailable
 
 def test_every_gpu_call_of_the_app_is_declared_in_compute() -> None:
     names = [call.__name__ for call in compute.GPU_CALLS]
-    assert names == ["gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching"]
+    assert names == ["gpu_reading", "gpu_probabilities", "run_lab_on_gpu", "gpu_teaching", "gpu_train_chunk"]
     assert all(hasattr(call, "__wrapped__") for call in compute.GPU_CALLS)
+
+
+def test_no_module_but_compute_asks_for_a_gpu() -> None:
+    root = Path(compute.__file__).resolve().parent
+    for path in [*root.glob("*.py"), *root.glob("model/*.py"), *root.glob("lab/*.py"), *root.glob("ui/*.py")]:
+        if path.name == "compute.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        assert "spaces" not in {name.split(".")[0] for name in _imported(source)}, path
+        assert "gpu_call(" not in source and "spaces.GPU" not in source, path
+
+
+def _imported(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
 
 
 @pytest.fixture
