@@ -64,6 +64,19 @@ def test_layer_structure_is_the_fixed_quickstart_mlp():
     assert sum(p.numel() for p in model.parameters()) == 784 * 512 + 512 + 512 * 512 + 512 + 512 * 10 + 10
 
 
+def test_body_and_head_are_the_stack_by_name():
+    torch.manual_seed(0)
+    model = NeuralNetwork()
+    x = torch.randn(8, 1, 28, 28)
+    assert torch.equal(model.head(model.body(x)), model(x))
+    hidden1, hidden2 = model.hidden_layers(x.reshape(8, -1))
+    assert torch.equal(hidden2, model.body(x)) and hidden1.shape == (8, 512) and (hidden1 >= 0).all()
+    assert model.head is model.linear_relu_stack[4]
+    # Named views add nothing to the state dict and share the model's tensors.
+    assert set(model.state_dict()) == STATE_KEYS
+    assert model.body[1].weight.data_ptr() == model.linear_relu_stack[0].weight.data_ptr()
+
+
 def test_state_dict_keys_and_shapes():
     state = NeuralNetwork().state_dict()
     assert set(state) == STATE_KEYS
@@ -313,3 +326,4 @@ def test_augment_keeps_shape_and_range_and_is_seed_deterministic(mnist_slice):
     ink_before, ink_after = images.sum(dim=(1, 2, 3)), first.sum(dim=(1, 2, 3))
     assert ((ink_after / ink_before) > 0.25).all() and ((ink_after / ink_before) < 3.0).all()
     assert not first.isnan().any()
+
