@@ -327,3 +327,22 @@ def test_augment_keeps_shape_and_range_and_is_seed_deterministic(mnist_slice):
     assert ((ink_after / ink_before) > 0.25).all() and ((ink_after / ink_before) < 3.0).all()
     assert not first.isnan().any()
 
+
+def test_train_epoch_learns_digits_and_pulls_non_digits_towards_uniform(mnist_slice):
+    train = pytest.importorskip("model.train")
+    args = train.parse_args(["--batch-size", "32", "--epochs", "1"])
+    torch.manual_seed(0)
+    model = NeuralNetwork()
+    images = as_batch(mnist_slice.images[:256])
+    labels = torch.from_numpy(mnist_slice.labels[:256].astype(np.int64))
+    data = train.TrainingData(images, labels, torch.rand(64, 1, 28, 28), images[:, 0], labels, 256)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, epochs=3, steps_per_epoch=8)
+    generator = torch.Generator().manual_seed(0)
+    losses = [train.train_epoch(model, data, optimizer, schedule, (generator, generator), args, "t") for _ in range(3)]
+    assert losses[-1] < losses[0]
+    # The second image is a non-digit: its loss term is smallest for a flat answer, whatever the digit's term.
+    flat = train.batch_loss(lambda x: torch.zeros(2, 10), images[:2], labels[:1], args)
+    confident = torch.stack([torch.zeros(10), 20 * torch.eye(10)[3]])
+    sure = train.batch_loss(lambda x: confident, images[:2], labels[:1], args)
+    assert flat < sure
