@@ -244,6 +244,38 @@ def test_most_mnist_digits_pass_the_width_normalisation_unchanged(mnist_slice):
     assert 0.7 <= np.mean(unchanged) < 1
 
 
+def test_narrow_twos_keep_a_wide_base_under_a_narrow_top(mnist_slice):
+    rng = np.random.default_rng(8)
+    ratios = {"2_plain": [], "2_narrow": []}
+    for name in ratios:
+        for digit in of_label(mnist_slice, 2, 30):
+            field = make_style(name, digit, rng)
+            if field is None:
+                continue
+            rows = np.nonzero((field > 0.4).any(axis=1))[0]
+            third = (rows.max() - rows.min()) // 3
+            top = ink_columns(field, slice(rows.min(), rows.min() + third))
+            base = ink_columns(field, slice(rows.max() - 2, rows.max() + 1))
+            ratios[name].append((top.max() - top.min() + 1) / (base.max() - base.min() + 1))
+    assert len(ratios["2_narrow"]) >= 25
+    # MNIST's 2s: the hook about as wide as the base; the narrow ones: the hook clearly narrower.
+    assert np.median(ratios["2_narrow"]) < 0.8 * np.median(ratios["2_plain"])
+
+
+def test_low_resolution_digits_are_coarse_scans(mnist_slice):
+    rng = np.random.default_rng(9)
+    digits = mnist_slice.images[:40]
+    coarse = [make_style("low_resolution", digit, rng) for digit in digits]
+    assert all(field is not None and field.shape == (28, 28) for field in coarse)
+
+    def sharpness(field: np.ndarray) -> float:  # mean change between neighbouring pixels, per unit of ink
+        return float((np.abs(np.diff(field, axis=0)).sum() + np.abs(np.diff(field, axis=1)).sum()) / field.sum())
+
+    # 8×8 cells enlarged again: softer edges than the same digits through the app's preprocessing at 28 px.
+    sharp = [sharpness(mnist_field(digit / 255)) for digit in digits]
+    assert np.median([sharpness(field) for field in coarse]) < 0.85 * np.median(sharp)
+
+
 # --- the shipped weights read every style --------------------------------------------------------------------------
 
 
