@@ -92,37 +92,49 @@ def augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return warped.clamp(0, 1)
 
 
-def count_of(name: str, style_count: int, canvas_style_count: int | None) -> int:
-    """How many training digits are made in style ``name``."""
-    return int(canvas_style_count if name in CANVAS_STYLES and canvas_style_count is not None else style_count)
+#: Styles made more often than ``--style-count`` by default: the coarse scans cover all ten digits, and the narrow 2s
+#: must outweigh the based 1s they resemble (see README, "What it still misses").
+DEFAULT_COUNTS = {"low_resolution": 6000, "2_narrow": 4000}
+
+
+def style_counts(args: argparse.Namespace) -> dict[str, int]:
+    """How many training digits are made in each trained style: ``--style-count``, the canvas styles'
+    ``--canvas-style-count``, ``DEFAULT_COUNTS``, and any ``--count NAME=N`` given last."""
+    counts = {name: int(args.style_count) for name in TRAINED_STYLES}
+    if args.canvas_style_count is not None:
+        counts.update({name: int(args.canvas_style_count) for name in CANVAS_STYLES})
+    counts.update({name: count for name, count in DEFAULT_COUNTS.items() if args.style_count})
+    for item in args.count:
+        name, _, count = item.partition("=")
+        if name not in counts:
+            raise SystemExit(f"--count {item}: no trained style {name!r}; choose from {', '.join(counts)}")
+        counts[name] = int(count)
+    return counts
 
 
 def training_extras(
-    images: torch.Tensor,
-    labels: torch.Tensor,
-    style_count: int,
-    nondigit_count: int,
-    seed: int,
-    canvas_style_count: int | None = None,
+    images: torch.Tensor, labels: torch.Tensor, counts: dict[str, int], nondigit_count: int, seed: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The style digits (uint8 fields, labels) and the non-digits (uint8 fields), made from MNIST training digits.
-    ``canvas_style_count``: how many of the "thin" and "thick" canvas styles (default: ``style_count``)."""
+    ``counts``: how many of each style (see :func:`style_counts`)."""
     images_np, labels_np = images.numpy(), labels.numpy()
     style_fields, style_labels = [], []
     for offset, name in enumerate(STYLES):
-        if name in SORTED_ONLY:
+        if not counts.get(name):
             continue
-        count = count_of(name, style_count, canvas_style_count)
-        fields, kept = style_set(name, images_np, labels_np, count, seed * 1000 + offset)
+        fields, kept = style_set(name, images_np, labels_np, counts[name], seed * 1000 + offset)
         style_fields.append(fields)
         style_labels.append(kept)
     nondigits = [
-        nondigit_set(kind, nondigit_count, seed * 1000 + 100 + offset, images_np) for offset, kind in enumerate(KINDS)
+        nondigit_set(kind, nondigit_count, seed * 1000 + 100 + offset, images_np)
+        for offset, kind in enumerate(KINDS)
+        if nondigit_count
     ]
+    empty = np.zeros((0, 28, 28), np.uint8)
     return (
-        torch.from_numpy(np.concatenate(style_fields)),
-        torch.from_numpy(np.concatenate(style_labels)),
-        torch.from_numpy(np.concatenate(nondigits)),
+        torch.from_numpy(np.concatenate(style_fields or [empty])),
+        torch.from_numpy(np.concatenate(style_labels or [np.zeros(0, np.int64)])),
+        torch.from_numpy(np.concatenate(nondigits or [empty])),
     )
 
 
@@ -153,6 +165,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--canvas-style-count", type=int, default=None, help="training images in the thin and thick canvas styles"
     )
+    parser.add_argument(
+        "--count", action="append", default=[], metavar="NAME=N", help="training images in one style (repeatable)"
+    )
     parser.add_argument("--nondigit-count", type=int, default=5000, help="non-digits made of each kind")
     parser.add_argument("--unsure-weight", type=float, default=0.5, help="weight of the non-digits' uniform target")
     parser.add_argument("--init", default="", help="weights to start from instead of a random network")
@@ -181,7 +196,7 @@ def load_data(args: argparse.Namespace, device: torch.device) -> TrainingData:
     if args.style_count or args.nondigit_count:
         made = time.perf_counter()
         style_images, style_labels, nondigit_images = training_extras(
-            train_images, train_labels, args.style_count, args.nondigit_count, args.seed, args.canvas_style_count
+            train_images, train_labels, style_counts(args), args.nondigit_count, args.seed
         )
         print(
             f"made {len(style_images)} style digits and {len(nondigit_images)} non-digits "
@@ -255,7 +270,7 @@ def model_card(
     seconds: float,
 ) -> dict:
     """The model card: architecture, what it learned from, how, and how it scored on MNIST's test set."""
-    counts = {name: count_of(name, args.style_count, args.canvas_style_count) for name in TRAINED_STYLES}
+    counts = style_counts(args)
     device = next(model.parameters()).device
     return {
         "architecture": "Flatten, Linear(784, 512), ReLU, Linear(512, 512), ReLU, Linear(512, 10)",
