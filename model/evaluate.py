@@ -9,10 +9,12 @@ Printed, each beside the others:
   through a naive "resize the whole canvas to 28×28" for contrast, and how often they are refused;
 - each handwriting style of ``model/styles.py``, made from MNIST *test* digits with evaluation seeds (training used
   MNIST training digits and seed 0): accuracy, and accuracy counting a refusal as wrong;
-- the non-digits of ``model/nondigits.py`` (evaluation seeds, test digits for pairs, and two letters training never
-  draws): how often each kind is refused;
+- the non-digits of ``model/nondigits.py`` (evaluation seeds, test digits for pairs, two letters training never
+  draws, symbols drawn with other pens and shakier strokes): how often each kind, and each symbol, is refused;
 - real handwriting the project never trains on: scikit-learn's ``load_digits`` (UCI optdigits: 1,797 digits by 43
-  writers, 8×8) read through the app's preprocessing. Needs ``pip install scikit-learn``; skipped with a note if not.
+  writers, 8×8) read through the app's preprocessing, all of them and the ones a person can read (those judged
+  unreadable by eye are listed in ``model/load_digits_unreadable.json``). Needs ``pip install scikit-learn``;
+  skipped with a note if not.
 - the refusal threshold's trade-off, and MNIST's stroke width (what the preprocessing aims at).
 """
 
@@ -30,12 +32,17 @@ from PIL import Image
 
 from model.canvas_synth import draw_canvas
 from model.inference import WEIGHTS_PATH, DigitReader
-from model.nondigits import KINDS, nondigit_set
+from model.nondigits import KINDS, SYMBOLS, nondigit_set, symbol
 from model.preprocess import WIDTH_SCALE, naive_resize, preprocess, stroke_width
 from model.styles import STYLES, on_canvas, style_set
 from model.unsure import UNSURE_BELOW, unsure_mask
 
 EVALUATION_SEED = 1000  # styles and non-digits for evaluation use seeds from here on; training uses 0
+#: Non-digits also evaluated as training never draws them: letters R and Y, symbols with other pens and shakier.
+HELD_OUT_RUNS = {"letter": (False, True), "symbol": (True,)}
+HELD_OUT_NAMES = {"letter": "letter (R, Y: never trained on)", "symbol": "symbol (other pens, shakier)"}
+#: The ``load_digits`` digits judged unreadable by eye, blind (before their labels were looked at), with reasons.
+UNREADABLE_PATH = Path(__file__).resolve().parent / "load_digits_unreadable.json"
 
 
 def probabilities_of(reader: DigitReader, fields: np.ndarray) -> np.ndarray:
@@ -79,6 +86,37 @@ def load_optdigits() -> tuple[np.ndarray, np.ndarray] | None:
         tensor = preprocess(paper.resize((32, 32), Image.Resampling.BILINEAR))
         fields.append(np.zeros((28, 28), np.float32) if tensor is None else tensor[0].numpy())
     return np.stack(fields), digits.target.astype(np.int64)
+
+
+def readable_mask(count: int) -> np.ndarray:
+    """True for the ``load_digits`` digits a person can read: all but those listed in ``UNREADABLE_PATH``."""
+    readable = np.ones(count, dtype=bool)
+    readable[[entry["index"] for entry in json.loads(UNREADABLE_PATH.read_text())["digits"]]] = False
+    return readable
+
+
+def symbol_refusals(reader: DigitReader, per_kind: int) -> dict[str, float]:
+    """Print and return how often each symbol of ``model/nondigits.py`` is answered "?", drawn as evaluation draws
+    them (other pens, more rotation and slant, shakier strokes; seeds training never uses)."""
+    each = max(50, per_kind // len(SYMBOLS))
+    print(f"\nSymbols ({each} of each, other pens and shakier strokes than training, seed {EVALUATION_SEED + 200}):")
+    rng = np.random.default_rng(EVALUATION_SEED + 200)
+    refusals = {}
+    for name in SYMBOLS:
+        fields = []
+        while len(fields) < each:
+            field = symbol(rng, held_out=True, name=name)
+            if field is not None:
+                fields.append(field)
+        probabilities = probabilities_of(reader, np.stack(fields))
+        refused = unsure_mask(probabilities)
+        refusals[name] = float(refused.mean())
+        reads = np.bincount(probabilities.argmax(1)[~refused], minlength=10)
+        misread = ", ".join(f"{digit} ×{n}" for digit, n in enumerate(reads) if n)
+        print(f"  {name:14s} refused {refused.mean():7.2%}" + (f"   read as {misread}" if misread else ""))
+    refusals["all"] = float(np.mean([refusals[name] for name in SYMBOLS]))
+    print(f"  {'all':14s} refused {refusals['all']:7.2%}")
+    return refusals
 
 
 def mnist_stroke_width(images: torch.Tensor, count: int = 2000) -> np.ndarray:
@@ -163,16 +201,17 @@ def main() -> None:
     figures["nondigits_refused"] = {}
     refused_all = []
     for offset, kind in enumerate(KINDS):
-        for held_out in (False, True) if kind == "letter" else (False,):
+        for held_out in HELD_OUT_RUNS.get(kind, (False,)):
             seed = EVALUATION_SEED + 100 + offset + (50 if held_out else 0)
             fields = nondigit_set(kind, args.per_kind, seed, test_images_np, held_out)
             refused = unsure_mask(probabilities_of(reader, fields))
-            name = f"{kind} (R, Y: never trained on)" if held_out else kind
+            name = HELD_OUT_NAMES[kind] if held_out else kind
             figures["nondigits_refused"][name] = float(refused.mean())
             refused_all.append(refused)
             print(f"  {name:32s} refused {refused.mean():.2%}")
     figures["nondigits_refused_all"] = float(np.concatenate(refused_all).mean())
     print(f"  {'all':32s} refused {figures['nondigits_refused_all']:.2%}")
+    figures["symbols_refused"] = symbol_refusals(reader, args.per_kind)
 
     optdigits = load_optdigits()
     if optdigits is None:
@@ -185,6 +224,12 @@ def main() -> None:
         figures["optdigits_refused"] = float(unsure_mask(probabilities).mean())
         print(f"\nReal handwriting outside MNIST: scikit-learn load_digits (UCI optdigits, {len(truth)} digits, 8×8):")
         print(f"  read right {right.mean():.2%}, refused {figures['optdigits_refused']:.2%}")
+        readable = readable_mask(len(truth))
+        figures["optdigits_readable_accuracy"] = float(right[readable].mean())
+        print(
+            f"  the {readable.sum()} a person can read ({(~readable).sum()} judged unreadable by eye, "
+            f"{UNREADABLE_PATH.name}): read right {right[readable].mean():.2%}"
+        )
         confusions = defaultdict(int)
         for true, read in zip(truth[~right], probabilities.argmax(1)[~right]):
             confusions[f"{true}→{read}"] += 1

@@ -91,13 +91,11 @@ class DigitReader:
         Not under ``inference_mode``: the saliency map is the gradient of the top logit with respect to the input,
         so this pass records autograd for the input alone (the parameters do not require grad).
         """
-        stack = self.model.linear_relu_stack
         started = _now(self.device)
         x = normalise(image.to(self.device).reshape(1, -1)).requires_grad_(True)
         with torch.enable_grad():
-            hidden1 = stack[1](stack[0](x))
-            hidden2 = stack[3](stack[2](hidden1))
-            logits = stack[4](hidden2)
+            hidden1, hidden2 = self.model.hidden_layers(x)
+            logits = self.model.head(hidden2)
             forward_ms = (_now(self.device) - started) * 1000  # the forward pass alone, before the saliency pass
             top = logits[0].argmax()
             (gradient,) = torch.autograd.grad(logits[0, top], x)

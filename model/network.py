@@ -37,3 +37,24 @@ class NeuralNetwork(nn.Module):
         x = self.flatten(x)
         logits = self.linear_relu_stack(x)
         return logits
+
+    # Named parts of the tutorial's stack, so no caller indexes ``linear_relu_stack`` (whose keys stay the tutorial's).
+
+    @property
+    def body(self) -> nn.Sequential:
+        """Flatten and both hidden layers (784 → 512 → 512, each with its ReLU): the 512 features the head reads.
+
+        A new ``Sequential`` over the model's own modules: it shares their tensors and adds no state-dict keys.
+        """
+        return nn.Sequential(self.flatten, *self.linear_relu_stack[:4])
+
+    @property
+    def head(self) -> nn.Linear:
+        """The last layer, 512 features → 10 logits (what a visitor's teaching retrains)."""
+        return self.linear_relu_stack[4]
+
+    def hidden_layers(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Both hidden layers' activations (after each ReLU) for a flattened ``N×784`` input."""
+        stack = self.linear_relu_stack
+        first = stack[1](stack[0](x))
+        return first, stack[3](stack[2](first))

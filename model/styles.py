@@ -243,6 +243,52 @@ def two_with_loop(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | N
     return field if field is not None and has_hole(field, 2) else None
 
 
+def two_narrow(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    """A 2 written narrow: its top hook and diagonal squeezed towards the stem, its base kept wide.
+
+    Each row is squeezed about the digit's centre, to 25–55 % at the top and 70–100 % at the base, so the hook
+    becomes small and the stem steep: the 2 many writers make, which a network that learned based 1s reads as 1.
+    """
+    sketch = Sketch(digit)
+    top, bottom, left, right = sketch.box()
+    centre = (left + right) / 2 + (right - left) * rng.uniform(-0.1, 0.1)
+    squeeze_top, squeeze_base = rng.uniform(0.25, 0.55), rng.uniform(0.7, 1.0)
+    pixels = np.asarray(sketch.image, dtype=np.float32)
+    columns = np.arange(SIDE, dtype=np.float32)
+    squeezed = np.zeros_like(pixels)
+    for row in range(top, bottom + 1):
+        depth = (row - top) / max(1, bottom - top)
+        scale = squeeze_top + (squeeze_base - squeeze_top) * depth**2.5
+        # The output pixel at x shows the input at centre + (x - centre) / scale.
+        squeezed[row] = np.interp(centre + (columns - centre) / scale, columns, pixels[row], left=0, right=0)
+    sketch.image = Image.fromarray(np.clip(squeezed, 0, 255).astype(np.uint8))
+    return sketch.field()
+
+
+def low_resolution(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
+    """The digit as a coarse scan: a 32 px binary bitmap counted in 4×4 blocks (8×8 cells, 0–16 each), enlarged
+    smoothly back to 32 px and read through the app's whole preprocessing.
+
+    This is how the UCI optdigits set was made, which is why it is the test of it; the digits here are MNIST's, and
+    the bitmap's threshold, width and grid phase are random, so what is learned is reading a blurred, blocky digit.
+    """
+    rows, cols = np.nonzero(digit > 30)
+    crop = digit[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    height = int(rng.integers(26, 33))
+    width = int(np.clip(round(crop.shape[1] * height / crop.shape[0] * rng.uniform(0.9, 1.4)), 2, 30))
+    shape = np.asarray(Image.fromarray(crop).resize((width, height), Image.Resampling.BILINEAR))
+    bitmap = np.zeros((36, 36), dtype=bool)
+    top, left = int(rng.integers(0, 36 - height + 1)), int(rng.integers(0, 36 - width + 1))
+    bitmap[top : top + height, left : left + width] = shape > rng.uniform(60, 160)
+    phase_row, phase_col = (int(v) for v in rng.integers(0, 4, size=2))
+    blocks = bitmap[phase_row : phase_row + 32, phase_col : phase_col + 32].reshape(8, 4, 8, 4).sum(axis=(1, 3))
+    if blocks.max() == 0:
+        return None
+    paper = Image.fromarray(np.round(255 - blocks * (255 / 16)).astype(np.uint8))
+    tensor = preprocess(paper.resize((32, 32), Image.Resampling.BILINEAR))
+    return None if tensor is None else tensor[0].numpy()
+
+
 def skeleton(mask: np.ndarray) -> np.ndarray:
     """Zhang–Suen thinning: the one-pixel centre line of a binary ``mask``."""
     image = np.pad(mask.astype(bool), 1)
@@ -375,6 +421,8 @@ STYLES: dict[str, tuple[int | None, str, StyleMaker]] = {
     "9_curved_tail": (9, "9 with a tail curving back to the left", lambda d, r: nine_with_tail(d, r, curved=True)),
     "2_loop": (2, "2 with a loop where the diagonal meets the base", two_with_loop),
     "2_plain": (2, "2 without a loop (MNIST's own)", lambda d, r: as_written(d, r, loop=False)),
+    "2_narrow": (2, "2 written narrow: small hook, steep stem, wide base", two_narrow),
+    "low_resolution": (None, "any digit scanned coarsely: 8×8 cells of a 32 px bitmap, enlarged again", low_resolution),
     "thin": (None, "any digit drawn large with a 2–4 px pen (280 px canvas)", lambda d, r: on_canvas(d, r, False)),
     "thick": (None, "any digit drawn small with the 22 px brush (280 px canvas)", lambda d, r: on_canvas(d, r, True)),
     "thin_loops_kept": (

@@ -127,7 +127,7 @@ class PersonalHead:
 
 def shared_head(model: NeuralNetwork) -> PersonalHead:
     """A copy of the shared model's last layer: where every visitor's own layer starts."""
-    last = model.linear_relu_stack[4]
+    last = model.head
     return PersonalHead(
         weight=last.weight.detach().cpu().numpy().astype(np.float32, copy=True),
         bias=last.bias.detach().cpu().numpy().astype(np.float32, copy=True),
@@ -211,7 +211,7 @@ class Teacher:
         nearest: int = NEAREST,
         lessons_kept: int = LESSONS_KEPT,
     ) -> None:
-        self.body = nn.Sequential(model.flatten, *model.linear_relu_stack[:4])  # shares the model's tensors
+        self.body = model.body  # shares the model's tensors
         self.device = next(model.parameters()).device
         self.start = shared_head(model)
         # The replay digits stay on the CPU (600 KB); each teaching sends only its batch to the device. Under ZeroGPU

@@ -64,6 +64,19 @@ def test_layer_structure_is_the_fixed_quickstart_mlp():
     assert sum(p.numel() for p in model.parameters()) == 784 * 512 + 512 + 512 * 512 + 512 + 512 * 10 + 10
 
 
+def test_body_and_head_are_the_stack_by_name():
+    torch.manual_seed(0)
+    model = NeuralNetwork()
+    x = torch.randn(8, 1, 28, 28)
+    assert torch.equal(model.head(model.body(x)), model(x))
+    hidden1, hidden2 = model.hidden_layers(x.reshape(8, -1))
+    assert torch.equal(hidden2, model.body(x)) and hidden1.shape == (8, 512) and (hidden1 >= 0).all()
+    assert model.head is model.linear_relu_stack[4]
+    # Named views add nothing to the state dict and share the model's tensors.
+    assert set(model.state_dict()) == STATE_KEYS
+    assert model.body[1].weight.data_ptr() == model.linear_relu_stack[0].weight.data_ptr()
+
+
 def test_state_dict_keys_and_shapes():
     state = NeuralNetwork().state_dict()
     assert set(state) == STATE_KEYS
@@ -313,3 +326,23 @@ def test_augment_keeps_shape_and_range_and_is_seed_deterministic(mnist_slice):
     ink_before, ink_after = images.sum(dim=(1, 2, 3)), first.sum(dim=(1, 2, 3))
     assert ((ink_after / ink_before) > 0.25).all() and ((ink_after / ink_before) < 3.0).all()
     assert not first.isnan().any()
+
+
+def test_train_epoch_learns_digits_and_pulls_non_digits_towards_uniform(mnist_slice):
+    train = pytest.importorskip("model.train")
+    args = train.parse_args(["--batch-size", "32", "--epochs", "1"])
+    torch.manual_seed(0)
+    model = NeuralNetwork()
+    images = as_batch(mnist_slice.images[:256])
+    labels = torch.from_numpy(mnist_slice.labels[:256].astype(np.int64))
+    data = train.TrainingData(images, labels, torch.rand(64, 1, 28, 28), images[:, 0], labels, 256)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, epochs=3, steps_per_epoch=8)
+    generator = torch.Generator().manual_seed(0)
+    losses = [train.train_epoch(model, data, optimizer, schedule, (generator, generator), args, "t") for _ in range(3)]
+    assert losses[-1] < losses[0]
+    # The second image is a non-digit: its loss term is smallest for a flat answer, whatever the digit's term.
+    flat = train.batch_loss(lambda x: torch.zeros(2, 10), images[:2], labels[:1], args)
+    confident = torch.stack([torch.zeros(10), 20 * torch.eye(10)[3]])
+    sure = train.batch_loss(lambda x: confident, images[:2], labels[:1], args)
+    assert flat < sure
