@@ -22,6 +22,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from model.photo import looks_like_photo, photo_ink
+
 MAX_SIDE = 4096
 MAX_PIXELS = MAX_SIDE * MAX_SIDE
 DIGIT_BOX = 20  # MNIST: the longer side of the digit's bounding box
@@ -193,7 +195,8 @@ def ink_map(image: Image.Image) -> np.ndarray:
             return np.abs(alpha - _paper(alpha[..., None])[0])
         pixels = pixels[:, :, :3]
     distance = np.abs(pixels - _paper(pixels))
-    return np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
+    ink = np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
+    return photo_ink(pixels) if looks_like_photo(pixels, ink) else ink
 
 
 def _paper(pixels: np.ndarray) -> np.ndarray:
