@@ -35,7 +35,7 @@ GRADED = 0.1  # border pixels differing from their neighbour: a drawing's border
 MOSTLY_INK = 0.45  # more of the picture than this differs from the border's colour: not a drawing on flat paper
 NOT_PAPER = 0.5  # local light below this fraction of the sheet's: a table or desk, not paper
 LINE_LENGTH = 0.25  # straight runs at least this fraction of the picture's side are looked at as lines
-PRINTED_SPAN = 0.6  # ... and are printed lines when they span this much of it, or reach its edge
+CROSSING = 5  # px: a stroke crossing (or running along) a printed line makes it at least this thick there
 LINE_TILT = 2  # px each side: a line tilted up to ~3° still has straight runs that long
 MIN_THRESHOLD = 0.1  # ink is at least this much darker than its local paper
 
@@ -63,8 +63,9 @@ def light_field(grey: np.ndarray) -> np.ndarray:
 
 def _printed(line: np.ndarray, horizontal: bool, strict: bool) -> np.ndarray:
     """Of the straight runs found (H×W uint8), the pieces that are printed lines (H×W bool): thin, and either
-    spanning 90 % of the picture or reaching its edge and spanning ``PRINTED_SPAN`` of it. A digit's straight
-    stroke (a 1, a 4's stem) stays inside the picture, short of its edges. ``strict``: only the 90 % ones."""
+    spanning 90 % of the picture or reaching its edge (a line faint in places breaks into pieces). A digit's
+    straight stroke (a 1, a 4's stem) stays inside the picture, short of its edges. ``strict``: only the 90 %
+    ones (how a drawing's flat paper is told from ruled or graph paper)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(line, connectivity=8)
     height, width = line.shape
     side = width if horizontal else height
@@ -72,7 +73,7 @@ def _printed(line: np.ndarray, horizontal: bool, strict: bool) -> np.ndarray:
     extent = stats[:, 2] if horizontal else stats[:, 3]
     thickness = stats[:, 4] / np.maximum(extent, 1)
     reaches_edge = (start <= 1) | (start + extent >= side - 1)
-    long_enough = (extent >= 0.9 * side) | (reaches_edge & (extent >= PRINTED_SPAN * side) & (not strict))
+    long_enough = (extent >= 0.9 * side) | (reaches_edge & (extent >= LINE_LENGTH * side) & (not strict))
     printed = long_enough & (thickness <= max(2 * LINE_TILT + 3, 0.012 * side))
     printed[0] = False
     return printed[labels]
@@ -93,7 +94,7 @@ def long_lines(mask: np.ndarray, strict: bool = False) -> np.ndarray:
         if not line.any():
             continue
         # A stroke crossing the line runs far across it; the line itself is only a few pixels thick.
-        crossing = (1, 9) if horizontal else (9, 1)
+        crossing = (1, CROSSING) if horizontal else (CROSSING, 1)
         strokes = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, crossing))
         lines |= _printed(line, horizontal, strict) & (strokes == 0)
     return lines
