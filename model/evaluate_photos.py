@@ -24,13 +24,14 @@ PHOTO_SEED = 1700
 GOAL_RIGHT, GOAL_WRONG = 0.95, 0.02  # issue 17: per condition, ≥ 95 % right and ≤ 2 % a wrong digit
 
 
-def read_photos(reader: DigitReader, photos: list) -> tuple[np.ndarray, np.ndarray, list[float]]:
+def read_photos(reader: DigitReader, photos: list, plain: bool = False) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """The photos through ``preprocess`` and the network → (``N×10`` probabilities, ``N`` labels, ms per photo).
-    A photo where nothing is found gets all-zero probabilities (it counts as ``?``)."""
+    A photo where nothing is found gets all-zero probabilities (it counts as ``?``). ``plain``: read each photo's
+    control twin instead (the same digit, pen and size on flat paper)."""
     probabilities, times = [], []
     for photo in photos:
         started = time.perf_counter()
-        field = preprocess(photo.image)
+        field = preprocess(photo.plain if plain else photo.image)
         times.append((time.perf_counter() - started) * 1000)
         if field is None:
             probabilities.append(np.zeros(10, np.float32))
@@ -50,12 +51,14 @@ def evaluate_photos(reader: DigitReader, per_condition: int = 100, seed: int = P
     """Print the per-condition table and return it (condition → right, unsure, wrong, count, ms_median, misreads)."""
     images, labels = load_slice()
     print(f"\nPhotos of digits on paper ({per_condition} per condition, MNIST test digits, seed {seed}):")
-    print(f"{'condition':16s} {'right':>7s} {'?':>7s} {'wrong':>7s} {'ms p50':>7s}  what")
+    print("(control: the same digits, pens, sizes and places on flat paper, read right; ms: preprocessing)")
+    print(f"{'condition':16s} {'right':>7s} {'?':>7s} {'wrong':>7s} {'control':>8s} {'ms p50':>7s}  what")
     figures: dict[str, dict] = {}
     for offset, (condition, what) in enumerate(CONDITIONS.items()):
         photos = photo_set(condition, images, labels, per_condition, seed + offset)
         probabilities, truth, times = read_photos(reader, photos)
         figures[condition] = outcome(probabilities, truth)
+        figures[condition]["plain_right"] = outcome(*read_photos(reader, photos, plain=True)[:2])["right"]
         misreads: dict[str, int] = defaultdict(int)
         for label, row in zip(truth, probabilities):
             answer = "?" if row.max() < 0.5 else str(int(row.argmax()))
@@ -66,7 +69,7 @@ def evaluate_photos(reader: DigitReader, per_condition: int = 100, seed: int = P
         row = figures[condition]
         print(
             f"{condition:16s} {row['right']:>7.1%} {row['unsure']:>7.1%} {row['wrong']:>7.1%} "
-            f"{row['ms_median']:>7.1f}  {what}{'' if met else '  ← misses the goal'}"
+            f"{row['plain_right']:>8.1%} {row['ms_median']:>7.1f}  {what}{'' if met else '  ← misses the goal'}"
         )
     return figures
 

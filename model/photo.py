@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 SHEET_AREA = 0.35  # a photo of paper: the light sheet covers at least this fraction of the picture
+DECISION_SIDE = 128  # printed lines and frames are looked for on a copy of the ink this large (longer side)
 MIN_SIDE = 96  # smaller pictures (an 8×8 or 32×32 digit, an icon) are never photos of paper
 LIGHT_SIDE = 128  # the light field is estimated on a copy this large (longer side)
 LIGHT_WINDOW = 21  # the closing's window on that copy: 1/6 of the picture, wider than any pen's stroke
@@ -34,7 +35,7 @@ BORDER_RUN = 0.25  # ... along at least this fraction of one side of the picture
 GRADED = 0.1  # border pixels differing from their neighbour: a drawing's border is flat but for strokes
 MOSTLY_INK = 0.45  # more of the picture than this differs from the border's colour: not a drawing on flat paper
 NOT_PAPER = 0.5  # local light below this fraction of the sheet's: a table or desk, not paper
-LINE_LENGTH = 0.25  # straight runs at least this fraction of the picture's side are looked at as lines
+LINE_LENGTH = 0.15  # straight runs at least this fraction of the picture's side are looked at as lines
 CROSSING = 5  # px: a stroke crossing (or running along) a printed line makes it at least this thick there
 LINE_TILT = 2  # px each side: a line tilted up to ~3° still has straight runs that long
 MIN_THRESHOLD = 0.1  # ink is at least this much darker than its local paper
@@ -61,17 +62,18 @@ def light_field(grey: np.ndarray) -> np.ndarray:
     return cv2.resize(smooth, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-def _printed(line: np.ndarray, horizontal: bool, strict: bool) -> np.ndarray:
-    """Of the straight runs found (H×W uint8), the pieces that are printed lines (H×W bool): thin, and either
-    spanning 90 % of the picture or reaching its edge (a line faint in places breaks into pieces). A digit's
-    straight stroke (a 1, a 4's stem) stays inside the picture, short of its edges. ``strict``: only the 90 %
-    ones (how a drawing's flat paper is told from ruled or graph paper)."""
+def _printed(line: np.ndarray, strokes: np.ndarray, horizontal: bool, strict: bool) -> np.ndarray:
+    """Of the straight runs found (H×W uint8), the pieces that are printed lines (H×W bool): thin where no stroke
+    crosses them (``strokes``, H×W bool), and either spanning 90 % of the picture or reaching its edge (a line faint
+    in places breaks into pieces). A digit's straight stroke (a 1, a 4's stem) stays inside the picture, short of
+    its edges. ``strict``: only the 90 % ones (how a drawing's flat paper is told from ruled or graph paper)."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(line, connectivity=8)
     height, width = line.shape
     side = width if horizontal else height
     start = stats[:, 0] if horizontal else stats[:, 1]
     extent = stats[:, 2] if horizontal else stats[:, 3]
-    thickness = stats[:, 4] / np.maximum(extent, 1)
+    bare = np.bincount(labels[(line > 0) & ~strokes], minlength=count)
+    thickness = bare / np.maximum(extent, 1)
     reaches_edge = (start <= 1) | (start + extent >= side - 1)
     long_enough = (extent >= 0.9 * side) | (reaches_edge & (extent >= LINE_LENGTH * side) & (not strict))
     printed = long_enough & (thickness <= max(2 * LINE_TILT + 3, 0.012 * side))
@@ -95,8 +97,8 @@ def long_lines(mask: np.ndarray, strict: bool = False) -> np.ndarray:
             continue
         # A stroke crossing the line runs far across it; the line itself is only a few pixels thick.
         crossing = (1, CROSSING) if horizontal else (CROSSING, 1)
-        strokes = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, crossing))
-        lines |= _printed(line, horizontal, strict) & (strokes == 0)
+        strokes = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, crossing)) > 0
+        lines |= _printed(line, strokes, horizontal, strict) & ~strokes
     return lines
 
 
@@ -114,19 +116,34 @@ def _uneven_border(ink: np.ndarray, run: float) -> bool:
     return any(_longest_run(side > FLAT_TOLERANCE) >= run * side.size for side in sides)
 
 
-def _graded(grey: np.ndarray) -> bool:
-    """Whether the picture's border changes from pixel to pixel (a camera's noise, a shadow's or a vignette's
-    gradient) rather than being one flat colour broken only where a stroke crosses it (a drawing)."""
-    border = np.concatenate([grey[0], grey[:, -1], grey[-1, ::-1], grey[::-1, 0]])
-    return float((np.abs(np.diff(border)) > 1e-4).mean()) > GRADED
+def _graded(edge: np.ndarray) -> bool:
+    """Whether the picture's border (its grey values all around, in order) changes from pixel to pixel (a
+    camera's noise, a shadow's or a vignette's gradient) rather than being one flat colour broken only where a
+    stroke crosses it (a drawing)."""
+    return float((np.abs(np.diff(edge)) > 1e-4).mean()) > GRADED
+
+
+def _spans(mask: np.ndarray, horizontal: bool) -> bool:
+    """Whether some band of ``8·LINE_TILT + 1`` rows (or columns) of ``mask`` is inked across 90 % of the
+    picture: what a printed line needs (tilted a little), cheap to rule out."""
+    lines = mask if horizontal else mask.T
+    reach = 4 * LINE_TILT
+    padded = np.pad(lines, ((reach, reach), (0, 0)))
+    band = np.zeros_like(lines)
+    for shift in range(2 * reach + 1):
+        band |= padded[shift : shift + lines.shape[0]]
+    return bool(band.sum(1).max() >= 0.9 * lines.shape[1])
 
 
 def has_printed_structure(mask: np.ndarray) -> bool:
-    """Whether a binary ink mask (H×W uint8) holds printed lines (ruled or graph paper) or a printed frame."""
-    if cv2.connectedComponents(long_lines(mask, strict=True).astype(np.uint8))[0] > 2:  # 2 lines + the ground
+    """Whether a binary ink mask (H×W uint8) holds printed lines (ruled or graph paper) or a printed frame apart
+    from the digit."""
+    if (_spans(mask, True) or _spans(mask, False)) and (
+        cv2.connectedComponents(long_lines(mask, strict=True).astype(np.uint8))[0] > 2  # 2 lines + the ground
+    ):
         return True
     labels, stats, keep = _components(mask)
-    if not keep.any():
+    if keep.sum() < 2:  # a frame apart from the digit is a piece of its own
         return False
     keep &= stats[:, 4] >= 0.03 * stats[keep, 4].max()
     return bool((without_frames(mask.copy(), labels, stats, keep) != mask).any())
@@ -139,20 +156,30 @@ def looks_like_photo(pixels: np.ndarray, ink: np.ndarray) -> bool:
     or a frame. A canvas drawing or a clean scan is none of these and keeps the flat-paper path."""
     if min(ink.shape) < MIN_SIDE:
         return False
-    grey = grey_of(pixels)
-    inked = ink > MIN_THRESHOLD
-    border = float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
+    edge = grey_of(np.concatenate([pixels[0], pixels[:, -1], pixels[-1, ::-1], pixels[::-1, 0]])[None])[0]
+    border = float(np.median(edge))
+    grey, sparse = grey_of(pixels[::4, ::4]), ink[::4, ::4] > MIN_THRESHOLD  # a sixteenth is plenty for areas
     # A light sheet inside a dark border (a desk, tables on two edges): much of the picture is lighter than it.
-    if border < 0.5 and float((inked & (grey > border)).mean()) >= SHEET_AREA:
+    if border < 0.5 and float((sparse & (grey > border)).mean()) >= SHEET_AREA:
         return True
-    if float(np.median(grey)) < 0.35:  # light writing on a dark ground: a canvas or a blackboard, not paper
+    if float(np.median(grey)) < 0.35:  # light writing on a dark ground: a canvas, a blackboard
         return False
-    if _graded(grey):  # a photo's paper: an edge-long band of "ink", or "ink" over most of the picture
-        if _uneven_border(ink, BORDER_RUN) or float(inked.mean()) >= MOSTLY_INK:
+    if _graded(edge):  # a photo's paper: an edge-long band of "ink", or "ink" over most of the picture
+        if _uneven_border(ink, BORDER_RUN) or float(sparse.mean()) >= MOSTLY_INK:
             return True
     elif _uneven_border(ink, 0.95):  # flat colours: only a band along a whole side (a table) is not the drawing
         return True
-    return has_printed_structure(inked.astype(np.uint8))
+    return has_printed_structure(_small(ink > MIN_THRESHOLD))
+
+
+def _small(mask: np.ndarray) -> np.ndarray:
+    """A bool mask (H×W) at most ``DECISION_SIDE`` a side (uint8): a pixel is set where a fifth of its block is, so
+    a thin printed line stays; the decision's structure test is then cheap for any picture."""
+    scale = DECISION_SIDE / max(mask.shape)
+    if scale >= 1:
+        return mask.astype(np.uint8)
+    size = (max(1, round(mask.shape[1] * scale)), max(1, round(mask.shape[0] * scale)))
+    return (cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.2).astype(np.uint8)
 
 
 def paper_region(light: np.ndarray, sheet: float) -> np.ndarray:

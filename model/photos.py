@@ -57,6 +57,7 @@ class Photo:
     condition: str
     pen: str
     box: tuple[int, int, int, int]  # the digit's ink: (left, top, right, bottom) in the image's pixels
+    plain: Image.Image  # the same digit, pen, size and place on the same paper, under no condition (the control)
 
 
 def load_slice(path: Path = SLICE) -> tuple[np.ndarray, np.ndarray]:
@@ -293,6 +294,7 @@ def make_photo(digit: np.ndarray, label: int, condition: str, rng: np.random.Gen
         raise ValueError(f"unknown condition {condition!r}; choose from {list(CONDITIONS)}")
     height, width = _size(condition, rng)
     sheet = paper(height, width, rng)
+    plain = sheet.copy()  # the control twin: the same digit, pen, size and place on the same paper, nothing else
     if condition in ("graph_paper", "ruled_paper"):
         lines(sheet, rng, graph=condition == "graph_paper")
     pen_name, (ink, stroke_fraction, opacity) = _pen(condition, rng)
@@ -303,7 +305,9 @@ def make_photo(digit: np.ndarray, label: int, condition: str, rng: np.random.Gen
     # Where the digit goes: away from the table strips and the desk (a person writes on the sheet).
     keep = 0.25 if condition in ("table_one_edge", "table_two_edges", "sheet_on_desk") else 0.1
     centre = (_place(width, alpha.shape[1], keep, rng), _place(height, alpha.shape[0], keep, rng))
-    box = write(sheet, alpha, centre, ink, opacity * rng.uniform(0.9, 1.0))
+    opacity *= rng.uniform(0.9, 1.0)
+    box = write(sheet, alpha, centre, ink, opacity)
+    write(plain, alpha, centre, ink, opacity)
     if condition == "printed_frame":
         frame(sheet, box, rng)
     if condition in ("shadow", "vignette"):
@@ -320,7 +324,8 @@ def make_photo(digit: np.ndarray, label: int, condition: str, rng: np.random.Gen
     image = Image.fromarray(np.clip(sheet, 0, 255).astype(np.uint8), "RGB")
     if condition == "phone_photo":
         image = jpeg(image, int(rng.integers(55, 86)))
-    return Photo(image=image, label=int(label), condition=condition, pen=pen_name, box=box)
+    twin = Image.fromarray(np.clip(plain, 0, 255).astype(np.uint8), "RGB")
+    return Photo(image=image, label=int(label), condition=condition, pen=pen_name, box=box, plain=twin)
 
 
 def photo_set(condition: str, images: np.ndarray, labels: np.ndarray, count: int, seed: int) -> list[Photo]:
