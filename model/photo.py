@@ -159,8 +159,9 @@ def looks_like_photo(pixels: np.ndarray, ink: np.ndarray) -> bool:
     edge = grey_of(np.concatenate([pixels[0], pixels[:, -1], pixels[-1, ::-1], pixels[::-1, 0]])[None])[0]
     border = float(np.median(edge))
     grey, sparse = grey_of(pixels[::4, ::4]), ink[::4, ::4] > MIN_THRESHOLD  # a sixteenth is plenty for areas
-    # A light sheet inside a dark border (a desk, tables on two edges): much of the picture is lighter than it.
-    if border < 0.5 and float((sparse & (grey > border)).mean()) >= SHEET_AREA:
+    # A light sheet inside a dark border (a desk, tables on two edges): much of the picture is lighter than it,
+    # in one solid piece (a light-on-dark drawing's strokes fill little of their box).
+    if border < 0.5 and _solid_sheet(sparse & (grey > border)):
         return True
     if float(np.median(grey)) < 0.35:  # light writing on a dark ground: a canvas, a blackboard
         return False
@@ -170,6 +171,14 @@ def looks_like_photo(pixels: np.ndarray, ink: np.ndarray) -> bool:
     elif _uneven_border(ink, 0.95):  # flat colours: only a band along a whole side (a table) is not the drawing
         return True
     return has_printed_structure(_small(ink > MIN_THRESHOLD))
+
+
+def _solid_sheet(light: np.ndarray) -> bool:
+    """Whether the light pixels (H×W bool) cover ``SHEET_AREA`` of the picture and 70 % of their own box."""
+    rows, cols = np.nonzero(light)
+    if rows.size < SHEET_AREA * light.size:
+        return False
+    return rows.size >= 0.7 * (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1)
 
 
 def _small(mask: np.ndarray) -> np.ndarray:
