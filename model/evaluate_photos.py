@@ -1,5 +1,7 @@
 """The photo set (``model/photos.py``) through the app's whole preprocessing: per condition, how many read right,
-how many answer ``?``, how many read as a wrong digit (a ``?`` is not a wrong digit).
+how many answer ``?``, how many read as a wrong digit (a ``?`` is not a wrong digit), and, as a control, how many
+of the same digits read right written with the same pens at the same sizes on flat paper (a digit the network
+misreads anyway is not the photo path's miss).
 
     python -m model.evaluate_photos [--per-condition 100] [--seed 1700]
 
