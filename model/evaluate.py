@@ -31,6 +31,7 @@ import torch
 from PIL import Image
 
 from model.canvas_synth import draw_canvas
+from model.evaluate_photos import evaluate_photos
 from model.inference import WEIGHTS_PATH, DigitReader
 from model.nondigits import KINDS, SYMBOLS, nondigit_set, symbol
 from model.preprocess import WIDTH_SCALE, naive_resize, preprocess, stroke_width
@@ -234,6 +235,8 @@ def main() -> None:
         for true, read in zip(truth[~right], probabilities.argmax(1)[~right]):
             confusions[f"{true}→{read}"] += 1
         print("  misreads: " + ", ".join(f"{k} ×{v}" for k, v in sorted(confusions.items(), key=lambda kv: -kv[1])))
+
+    figures["photos"] = evaluate_photos(reader)  # the photo set, per condition (model/evaluate_photos.py)
 
     print('\nRefusal threshold trade-off (top probability below the threshold → "?"):')
     print(f"{'threshold':>9s} {'MNIST test':>11s} {'canvas':>8s} {'styles':>8s} {'non-digits':>11s}")

@@ -16,11 +16,14 @@ import binascii
 import io
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from model.photo import looks_like_photo, photo_ink
 
 MAX_SIDE = 4096
 MAX_PIXELS = MAX_SIDE * MAX_SIDE
@@ -176,8 +179,15 @@ def ink_map(image: Image.Image) -> np.ndarray:
 
     Transparent images: the ink is the alpha channel (a Sketchpad layer has RGB 0 and the strokes in alpha).
     Opaque images: the paper colour is the median of the border; ink is how far each pixel is from it, in any
-    channel, so dark-on-light, light-on-dark and coloured ink all read alike.
+    channel, so dark-on-light, light-on-dark and coloured ink all read alike. A photo of paper whose paper is not
+    one flat colour (a shadow, a vignette, a table or desk around the sheet, printed lines or a frame) goes through
+    the photo path instead (``model/photo.py``). The map is at the working scale (at most ``WORKING_SIDE`` a side).
     """
+    return read_ink(image)[0]
+
+
+def read_ink(image: Image.Image) -> tuple[np.ndarray, bool]:
+    """``(ink_map(image), whether the photo path made it)``."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         values = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         low, high = float(values.min()), float(values.max())
@@ -190,10 +200,11 @@ def ink_map(image: Image.Image) -> np.ndarray:
     if has_alpha:
         alpha = pixels[:, :, 3]
         if alpha.min() < 0.5:  # a real transparent background: the strokes are where the opacity differs from it
-            return np.abs(alpha - _paper(alpha[..., None])[0])
+            return np.abs(alpha - _paper(alpha[..., None])[0]), False
         pixels = pixels[:, :, :3]
     distance = np.abs(pixels - _paper(pixels))
-    return np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
+    ink = np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
+    return (photo_ink(pixels), True) if looks_like_photo(pixels, ink) else (ink, False)
 
 
 def _paper(pixels: np.ndarray) -> np.ndarray:
@@ -322,6 +333,42 @@ def mnist_field(ink: np.ndarray, normalise_width: bool = True) -> np.ndarray | N
     left = int(np.clip(round(FIELD / 2 - com_col), 0, FIELD - digit.shape[1]))
     field[top : top + digit.shape[0], left : left + digit.shape[1]] = digit
     return field
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the network will read, and where it came from."""
+
+    field: np.ndarray  # 28×28 float32 in [0, 1], white digit on black (mnist_field's result)
+    region: tuple[int, int, int, int]  # the ink that was read: (left, top, right, bottom) in the image's pixels
+    photo: bool  # made by the photo path (model/photo.py) rather than the flat-paper one
+
+
+def ink_region(ink: np.ndarray, size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The box of the ink that :func:`mnist_field` crops (``ink`` at the working scale, H×W), in the pixels of the
+    image it came from (``size`` = its width, height): (left, top, right, bottom), right and bottom exclusive."""
+    strongest = float(ink.max()) if ink.size else 0.0
+    if not np.isfinite(strongest) or strongest < INK_THRESHOLD:
+        return None
+    rows, cols = np.nonzero((ink - INK_THRESHOLD) / (strongest - INK_THRESHOLD) > 0.2)
+    if rows.size == 0:
+        return None
+    scale_x, scale_y = size[0] / ink.shape[1], size[1] / ink.shape[0]
+    return (
+        int(cols.min() * scale_x),
+        int(rows.min() * scale_y),
+        min(size[0], int(np.ceil((cols.max() + 1) * scale_x))),
+        min(size[1], int(np.ceil((rows.max() + 1) * scale_y))),
+    )
+
+
+def prepare(image: Image.Image) -> Prepared | None:
+    """An opened image → the network's 28×28 input with the region it was read from; ``None`` when there is no
+    ink."""
+    ink, photo = read_ink(image)
+    field = mnist_field(ink)
+    region = ink_region(ink, image.size) if field is not None else None
+    return None if field is None or region is None else Prepared(field, region, photo)
 
 
 def preprocess(value: Any) -> torch.Tensor | None:

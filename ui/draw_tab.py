@@ -11,7 +11,7 @@ import gradio as gr
 
 from compute import READER, network_probabilities, network_reading
 from model.batching import SharedPass
-from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field
+from model.preprocess import DrawingError, decode_data_url, drawing_to_image, ink_map, mnist_field, prepare
 from model.unsure import is_unsure, label_value
 from ui import teach_panel, train_tab
 from ui.canvas import DrawingCanvas, example_urls
@@ -19,7 +19,7 @@ from ui.errors import refuse_drawing
 from ui.gpu_words import device_words
 from ui.i18n import TEXTS, canvas_texts, text
 from ui.language import page_language
-from ui.render import insight_html, placeholder_html, top_reading_html
+from ui.render import insight_html, placeholder_html, region_html, top_reading_html
 from ui.upload import NotSentError, api_image, api_sketchpad, not_sent, upload_panel, uploaded_image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,23 +57,25 @@ def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str,
     return welcome(page_language(browser_language, request))
 
 
-def _read(image, language: str, session: str | None) -> tuple[dict, str, str, str, dict]:
+def _read(image, language: str, session: str | None, show_region: bool = False) -> tuple[dict, str, str, str, dict]:
     """Image → (label value, insight panel, device and timing line, top line, the shared model's label); a blank one
     gets the prompt. Once the session has taught (teach_panel), the label is its own model's reading, with the shared
-    model's beside it.
+    model's beside it. ``show_region`` (an upload): the panel also shows the picture with what was read outlined.
 
     The label value is ``gr.Label``'s own shape, ``{"label": digit or "?", "confidences": [...]}``, so the events
     that send it skip Gradio's postprocessing (which would always label the top class).
     """
     started = time.perf_counter()
-    field = mnist_field(ink_map(image)) if image is not None else None
+    read_from = prepare(image) if image is not None and show_region else None  # an upload: where it was read
+    field = read_from.field if read_from else mnist_field(ink_map(image)) if image is not None else None
     if field is None:
         return welcome(language)
     prepared = time.perf_counter()
     computed = network_reading(field)
     reading = computed.value
     captions = {key: text(f"cap_{key}", language) for key in ("input", "saliency", "hidden1", "hidden2")}
-    panel = insight_html(field, reading, captions)
+    region = region_html(image, read_from.region, text("cap_region", language)) if read_from else ""
+    panel = insight_html(field, reading, captions, first=region)
     shown, shared = teach_panel.readings(session, reading)  # the visitor's own model's, once they have taught
     trained = train_tab.trained_readings(session, field, reading)  # the model they trained, if they read with it
     if trained is not None:
@@ -105,7 +107,7 @@ def read_upload(upload: Any, browser_language: str, request: gr.Request) -> tupl
     """The upload panel's reading (its value unprocessed: the file's path is opened here, with our checks)."""
     language = page_language(browser_language, request)
     try:
-        return _read(uploaded_image(upload), language, request.session_hash)
+        return _read(uploaded_image(upload), language, request.session_hash, show_region=True)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="upload") from error
 

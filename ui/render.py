@@ -11,7 +11,7 @@ import html
 import io
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from model.inference import Reading
 from model.unsure import is_unsure
@@ -53,10 +53,49 @@ def _figure(url: str, caption: str, width: int, height: int, test_id: str) -> st
     )
 
 
-def insight_html(field: np.ndarray, reading: Reading, captions: dict[str, str]) -> str:
-    """The panel: the 28×28 input, both hidden layers as 16×32 heat maps, and the saliency map."""
+def viewable(image: Image.Image) -> Image.Image:
+    """Any opened image as RGB for showing it: transparency over white, 16-bit and float scaled to 8 bits."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        values = np.nan_to_num(np.asarray(image, dtype=np.float32))
+        span = float(values.max() - values.min()) or 1.0
+        image = Image.fromarray(((values - values.min()) / span * 255).astype(np.uint8))
+    rgba = image.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba).convert("RGB")
+
+
+REGION_SIDE = 280  # the shown copy of an upload, longer side in px (its outline is drawn at this size)
+REGION_COLOUR = (230, 30, 110)
+
+
+def region_html(image: Image.Image, region: tuple[int, int, int, int], caption: str) -> str:
+    """A figure: a downscaled copy of the uploaded ``image`` with ``region`` (left, top, right, bottom in the
+    image's pixels, what was read) outlined. ``data-region`` carries the box for tests and tools."""
+    shown = viewable(image)
+    shown.thumbnail((REGION_SIDE, REGION_SIDE), Image.Resampling.BILINEAR)
+    scale = shown.width / image.width
+    left, top, right, bottom = (round(value * scale) for value in region)
+    pad, last_x, last_y = 3, shown.width - 1, shown.height - 1
+    box = (max(0, left - pad), max(0, top - pad), min(last_x, right + pad), min(last_y, bottom + pad))
+    ImageDraw.Draw(shown).rectangle(box, outline=REGION_COLOUR, width=3)
+    buffer = io.BytesIO()
+    shown.save(buffer, format="JPEG", quality=85)
+    url = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    height = 140
+    width = max(1, round(shown.width * height / shown.height))
+    return (
+        f'<figure class="nn-fig"><img src="{url}" width="{width}" height="{height}" alt="{html.escape(caption)}"'
+        f' data-testid="read-region" data-region="{",".join(str(v) for v in region)}"'
+        ' style="image-rendering: auto; background: #fff">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def insight_html(field: np.ndarray, reading: Reading, captions: dict[str, str], first: str = "") -> str:
+    """The panel: the 28×28 input, both hidden layers as 16×32 heat maps, and the saliency map; ``first`` (a
+    figure's HTML, e.g. :func:`region_html`) goes before them, beside the input."""
     return (
         '<div class="nn-insight">'
+        + first
         + _figure(png_data_url((field * 255).astype(np.uint8)), captions["input"], 140, 140, "network-input")
         + _figure(png_data_url(saliency_overlay(field, reading.saliency)), captions["saliency"], 140, 140, "saliency")
         + _figure(png_data_url(heat(reading.hidden1.reshape(16, 32))), captions["hidden1"], 192, 96, "hidden1")

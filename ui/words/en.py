@@ -34,6 +34,7 @@ WORDS: dict[str, str] = {
     "status_total": "total",
     "draw_prompt": "Draw a digit on the canvas: the reading appears as you draw.",
     "cap_input": "what the network receives (28×28)",
+    "cap_region": "your picture: the outlined part is what was read",
     "cap_saliency": "saliency: pixels that move the top score most",
     "cap_hidden1": "hidden layer 1 (512 ReLU units)",
     "cap_hidden2": "hidden layer 2 (512 ReLU units)",

@@ -28,6 +28,7 @@ WORDS: dict[str, str] = {
     "status_total": "总计",
     "draw_prompt": "在画布上画一个数字：边画边出结果。",
     "cap_input": "网络实际收到的输入（28×28）",
+    "cap_region": "你的图片：框出的部分就是被读取的内容",
     "cap_saliency": "显著性：最能改变最高分的像素",
     "cap_hidden1": "隐藏层 1（512 个 ReLU 单元）",
     "cap_hidden2": "隐藏层 2（512 个 ReLU 单元）",
