@@ -174,20 +174,22 @@ def _shrink(image: Image.Image) -> Image.Image:
     return image.reduce(factor) if factor >= 2 else image
 
 
-def ink_map(image: Image.Image) -> np.ndarray:
+def ink_map(image: Image.Image, may_be_photo: bool = True) -> np.ndarray:
     """Ink strength in [0, 1] per pixel (1 = full ink), whatever the image's mode and colours.
 
     Transparent images: the ink is the alpha channel (a Sketchpad layer has RGB 0 and the strokes in alpha).
     Opaque images: the paper colour is the median of the border; ink is how far each pixel is from it, in any
     channel, so dark-on-light, light-on-dark and coloured ink all read alike. A photo of paper whose paper is not
     one flat colour (a shadow, a vignette, a table or desk around the sheet, printed lines or a frame) goes through
-    the photo path instead (``model/photo.py``). The map is at the working scale (at most ``WORKING_SIDE`` a side).
+    the photo path instead (``model/photo.py``), unless ``may_be_photo`` is false (the Draw tab's own canvas: white
+    paper by construction, so the live reading skips the photo decision's ~2 ms). The map is at the working scale (at
+    most ``WORKING_SIDE`` a side).
     """
-    return read_ink(image)[0]
+    return read_ink(image, may_be_photo)[0]
 
 
-def read_ink(image: Image.Image) -> tuple[np.ndarray, bool]:
-    """``(ink_map(image), whether the photo path made it)``."""
+def read_ink(image: Image.Image, may_be_photo: bool = True) -> tuple[np.ndarray, bool]:
+    """``(ink_map(image, may_be_photo), whether the photo path made it)``."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         values = np.nan_to_num(np.asarray(image, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
         low, high = float(values.min()), float(values.max())
@@ -204,7 +206,9 @@ def read_ink(image: Image.Image) -> tuple[np.ndarray, bool]:
         pixels = pixels[:, :, :3]
     distance = np.abs(pixels - _paper(pixels))
     ink = np.maximum(np.maximum(distance[..., 0], distance[..., 1]), distance[..., 2])  # ~50× faster than .max(2)
-    return (photo_ink(pixels), True) if looks_like_photo(pixels, ink) else (ink, False)
+    if may_be_photo and looks_like_photo(pixels, ink):
+        return photo_ink(pixels), True
+    return ink, False
 
 
 def _paper(pixels: np.ndarray) -> np.ndarray:

@@ -57,17 +57,20 @@ def on_page_load(browser_language: str, request: gr.Request) -> tuple[dict, str,
     return welcome(page_language(browser_language, request))
 
 
-def _read(image, language: str, session: str | None, show_region: bool = False) -> tuple[dict, str, str, str, dict]:
+def _read(
+    image, language: str, session: str | None, show_region: bool = False, canvas: bool = False
+) -> tuple[dict, str, str, str, dict]:
     """Image → (label value, insight panel, device and timing line, top line, the shared model's label); a blank one
     gets the prompt. Once the session has taught (teach_panel), the label is its own model's reading, with the shared
     model's beside it. ``show_region`` (an upload): the panel also shows the picture with what was read outlined.
+    ``canvas`` (the page's own canvas, white paper by construction): no photo decision.
 
     The label value is ``gr.Label``'s own shape, ``{"label": digit or "?", "confidences": [...]}``, so the events
     that send it skip Gradio's postprocessing (which would always label the top class).
     """
     started = time.perf_counter()
     read_from = prepare(image) if image is not None and show_region else None  # an upload: where it was read
-    field = read_from.field if read_from else mnist_field(ink_map(image)) if image is not None else None
+    field = read_from.field if read_from else mnist_field(ink_map(image, not canvas)) if image is not None else None
     if field is None:
         return welcome(language)
     prepared = time.perf_counter()
@@ -98,7 +101,7 @@ def read_canvas(png: str | None, browser_language: str, request: gr.Request) -> 
     """The Draw tab's live reading: the canvas sends a PNG data URL after each stroke."""
     language = page_language(browser_language, request)
     try:
-        return _read(decode_data_url(png), language, request.session_hash)
+        return _read(decode_data_url(png), language, request.session_hash, canvas=True)
     except DrawingError as error:
         raise refuse_drawing(error, language, where="canvas") from error
 
