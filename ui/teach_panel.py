@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,18 +29,20 @@ from model.teach import (
     CAPACITY,
     DETACH_LINE,
     OWN_SHARE,
+    PROTECT_SHARE,
     REPLAY_BATCH,
     TRAINING_CODE,
     WARPS,
     PersonalHead,
     SessionStore,
 )
+from model.teaching_file import FILE_NAME, MAX_BYTES, TeachingFileError, head_bytes, read_head
 from model.unsure import label_value
 from ui.errors import refuse, refuse_drawing, refuse_text
 from ui.gpu_words import device_words
 from ui.i18n import text
 from ui.language import page_language
-from ui.upload import api_image, uploaded_image
+from ui.upload import api_file, api_image, file_path, not_sent, uploaded_image
 
 STORE = SessionStore(CAPACITY)
 
@@ -50,6 +54,18 @@ TEACH_DESCRIPTION = (
     "taught instead of the GPU, or null), and the time split."
 )
 FORGET_DESCRIPTION = "Drops this session's own last layer: /predict reads with the shared model again."
+EXPORT_DESCRIPTION = (
+    "This session's own last layer as a safetensors file holding linear_relu_stack.4.weight (10x512) and "
+    "linear_relu_stack.4.bias (10), float32: with the shipped weights it loads into PyTorch's Quickstart "
+    "NeuralNetwork (load_state_dict(..., strict=False)). Refused before the session has taught or loaded a layer."
+)
+IMPORT_DESCRIPTION = (
+    "Loads a safetensors file (as /export_teaching makes) as this session's own last layer; afterwards /predict "
+    "reads with it. Returns a JSON report: loaded, model, lessons, changed (the largest change from the shared "
+    "layer's numbers). A file that is not such a layer (wrong keys or shapes, NaN or inf, not safetensors, a "
+    "pickle, over 64 KB) is refused with the reason, and nothing changes."
+)
+EXPORT_FOLDER = tempfile.mkdtemp(prefix="mnist-layers-")
 
 # The report's link opens the detach() lab tab (its button says "detach()" in both languages).
 LAB_LINK_JS = """element.addEventListener('click', event => {
@@ -210,7 +226,9 @@ def report_html(report: dict, language: str) -> str:
         f'<span class="teach-key" style="background:#94a3b8"></span>{html.escape(text("teach_before", language))} '
         f'<span class="teach-key" style="background:#4f46e5"></span>{html.escape(text("teach_after", language))}'
     )
-    loss_caption = text("teach_loss", language).format(warps=WARPS, replay=REPLAY_BATCH, share=round(OWN_SHARE * 100))
+    loss_caption = text("teach_loss", language).format(
+        warps=WARPS, replay=REPLAY_BATCH, share=round(OWN_SHARE * 100), guard=round(PROTECT_SHARE * 100)
+    )
     body = (
         f'<p data-testid="teach-summary">{html.escape(summary)}</p>'
         '<div class="teach-plots">'
@@ -302,12 +320,71 @@ def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
 
 def forget_api(request: gr.Request) -> dict:
     """/forget: drop this session's own layer."""
+    drop_export(request.session_hash)
     return {"forgotten": STORE.forget(request.session_hash), "model": "shared"}
+
+
+def _export_path(session: str) -> str:
+    return os.path.join(EXPORT_FOLDER, f"{abs(hash(session)):x}", FILE_NAME)
+
+
+def drop_export(session: str | None) -> None:
+    """The session's exported file, if any, goes with its layer."""
+    if session and os.path.exists(_export_path(session)):
+        os.remove(_export_path(session))
+
+
+def export_session(session: str | None, language: str, where: str) -> str:
+    """The session's layer written as a safetensors file (one file per session, rewritten); its path."""
+    head = STORE.get(session)
+    if head is None or not session:
+        raise refuse_text("teach_nothing_to_export", language, where=where)
+    path = _export_path(session)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(head_bytes(head))
+    return path
+
+
+def import_session(session: str | None, payload: Any, language: str, where: str) -> PersonalHead:
+    """A layer file (an unprocessed file value) read, checked and kept as the session's; refused in ``language``
+    with the reason, changing nothing, when it is not a layer."""
+    path = file_path(payload) if not_sent(payload) is None else None
+    if path is None:
+        raise refuse_text("teach_err_file_missing", language, where=where)
+    if not session:
+        raise refuse_text("teach_err_no_session", language, where=where)
+    size = os.path.getsize(path)
+    try:
+        if size > MAX_BYTES:
+            raise TeachingFileError("too_large")
+        with open(path, "rb") as file:
+            head = read_head(file.read())
+    except TeachingFileError as error:
+        detail = str(error).partition(": ")[2]
+        key = f"teach_err_file_{error.code}"
+        raise refuse_text(key, language, where=where, size=round(size / 1024), detail=detail) from error
+    STORE.put(session, head)
+    return head
+
+
+def export_api(request: gr.Request) -> str:
+    """/export_teaching: this session's layer as a safetensors file."""
+    return export_session(request.session_hash, page_language(None, request), "/export_teaching")
+
+
+def import_api(file: Any, request: gr.Request) -> dict:
+    """/import_teaching: a layer file becomes this session's own layer."""
+    head = import_session(request.session_hash, file, page_language(None, request), "/import_teaching")
+    start = compute.TEACHER.start
+    changed = max(float(np.abs(head.weight - start.weight).max()), float(np.abs(head.bias - start.bias).max()))
+    return {"loaded": True, "model": "yours", "lessons": head.lessons, "changed": changed}
 
 
 def end_session(request: gr.Request) -> None:
     """The page was closed: its layer goes with it."""
     STORE.forget(request.session_hash)
+    drop_export(request.session_hash)
 
 
 # --- the page -----------------------------------------------------------------------------------------------------
@@ -339,6 +416,10 @@ class TeachPanel:
     api_report: gr.JSON
     api_forget: gr.Button
     api_forgot: gr.JSON
+    api_export: gr.Button
+    api_exported: gr.File
+    api_import: gr.File
+    api_imported: gr.JSON
 
 
 def shared_reading_label(I18N: gr.I18n) -> gr.Label:
@@ -367,6 +448,10 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
         api_report=gr.JSON(label="teaching report", visible=False),
         api_forget=gr.Button("forget", visible=False),
         api_forgot=gr.JSON(label="forgotten", visible=False),
+        api_export=gr.Button("export", visible=False),
+        api_exported=gr.File(label="layer file", visible=False),
+        api_import=api_file("layer file"),
+        api_imported=gr.JSON(label="import report", visible=False),
     )
 
 
@@ -411,6 +496,17 @@ def wire(
         concurrency_limit=4,
     )
     panel.api_forget.click(forget_api, None, panel.api_forgot, api_name="forget", api_description=FORGET_DESCRIPTION)
+    panel.api_export.click(
+        export_api, None, panel.api_exported, api_name="export_teaching", api_description=EXPORT_DESCRIPTION
+    )
+    panel.api_import.change(
+        import_api,
+        panel.api_import,
+        panel.api_imported,
+        api_name="import_teaching",
+        api_description=IMPORT_DESCRIPTION,
+        preprocess=False,
+    )
     root = gr.context.Context.root_block
     if root is not None:
         root.unload(end_session)
