@@ -235,4 +235,7 @@ def test_after_an_upload_the_buttons_teach_the_uploaded_image(
     settled_reading(page)
     page.locator("#teach-3").click()
     expect(summary).to_contain_text("this drawing is a 3. Your model read it as ", timeout=20_000)
-    expect(page.locator(TOP_LABEL)).to_have_text("3", timeout=READ_TIMEOUT_MS)
+    # 3 is now the likeliest, though not always sure enough for the label to say it (it may say "?"): the class the
+    # drawing was read as is guarded against one drawing, and the earlier lesson shares the drawing's weight.
+    expect(summary).to_contain_text(re.compile(r"and reads 3 \(\d+%\) now"))
+
