@@ -239,3 +239,26 @@ def test_after_an_upload_the_buttons_teach_the_uploaded_image(
     # drawing was read as is guarded against one drawing, and the earlier lesson shares the drawing's weight.
     expect(summary).to_contain_text(re.compile(r"and reads 3 \(\d+%\) now"))
 
+
+def test_the_layer_survives_a_page_reload(context: BrowserContext, server_url: str, store) -> None:
+    """The visitor's browser keeps their layer (gr.BrowserState): after a reload the page reads with it again."""
+    page = new_page(context, server_url)
+    digit, strokes, shared = draw_a_misread_digit(page)
+    page.locator(f"#teach-{digit}").click()
+    expect(page.locator(REPORT)).to_be_visible(timeout=20_000)
+    expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
+    before = set(store.sessions())
+
+    open_app(page, server_url)  # loads the page again, as a reload does
+    expect(page.locator("#teach-forget")).to_be_visible(timeout=10_000)
+    expect(page.locator("#reading")).to_contain_text("Your model")
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == digit, describe_reading(page)
+    assert set(store.sessions()) - before, "the reloaded page's session has no layer"
+
+    page.locator("#teach-forget").click()  # forgetting drops the browser's copy too
+    expect(page.locator('[data-testid="teach-forgotten"]')).to_be_visible(timeout=10_000)
+    open_app(page, server_url)  # loads the page again, as a reload does
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == shared
+    expect(page.locator("#teach-forget")).to_be_hidden()

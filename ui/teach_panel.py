@@ -28,6 +28,7 @@ from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field
 from model.teach import (
     CAPACITY,
     DETACH_LINE,
+    LESSONS_KEPT,
     OWN_SHARE,
     PROTECT_SHARE,
     REPLAY_BATCH,
@@ -36,7 +37,15 @@ from model.teach import (
     PersonalHead,
     SessionStore,
 )
-from model.teaching_file import FILE_NAME, MAX_BYTES, TeachingFileError, head_bytes, read_head
+from model.teaching_file import (
+    FILE_NAME,
+    MAX_BYTES,
+    TeachingFileError,
+    head_bytes,
+    head_from_browser,
+    head_to_browser,
+    read_head,
+)
 from model.unsure import label_value
 from ui.errors import refuse, refuse_drawing, refuse_text
 from ui.gpu_words import device_words
@@ -66,6 +75,9 @@ IMPORT_DESCRIPTION = (
     "pickle, over 64 KB) is refused with the reason, and nothing changes."
 )
 EXPORT_FOLDER = tempfile.mkdtemp(prefix="mnist-layers-")
+# The key the visitor's browser keeps their layer under (encrypted with it): a fixed secret from the environment keeps
+# layers across server restarts; without one, a random secret per server start (a restart forgets them).
+BROWSER_SECRET = os.environ.get("MNIST_BROWSER_SECRET") or None
 
 # The report's link opens the detach() lab tab (its button says "detach()" in both languages).
 LAB_LINK_JS = """element.addEventListener('click', event => {
@@ -284,10 +296,11 @@ def teach_session(session: str | None, image, digit: Any, language: str, where: 
 
 def teach_from_page(
     png: str | None, upload: Any, shown: str, digit: str, browser_language: str, request: gr.Request
-) -> tuple[str, Any, Any]:
+) -> tuple[str, Any, Any, dict | None]:
     """A digit button under the reading: teach with the drawing the reading shows (``shown``: ``"upload"`` for the
     upload panel's image, else the canvas's); the report, the forget button, and the reading's title (the visitor's
-    own model reads from now on). Values come unprocessed: the upload as its file value, the others as text."""
+    own model reads from now on), and the layer for the visitor's browser to keep (``gr.BrowserState``). Values come
+    unprocessed: the upload as its file value, the others as text."""
     language = page_language(browser_language, request)
     try:
         image = uploaded_image(upload) if shown == "upload" else decode_data_url(png)
@@ -295,15 +308,34 @@ def teach_from_page(
         raise refuse_drawing(error, language, where="teach") from error
     report = teach_session(request.session_hash, image, digit, language, "teach")
     title = gr.update(label=text("teach_your_reading", language))
-    return report_html(report, language), gr.Button(visible=True), title
+    kept = STORE.get(request.session_hash)
+    saved = head_to_browser(kept) if kept is not None else None
+    return report_html(report, language), gr.Button(visible=True), title, saved
 
 
-def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any]:
-    """The "Forget my teaching" button: the session's layer is dropped; the shared model reads again."""
+FORGOTTEN = {"forgotten": True}  # what the browser keeps once the visitor forgot their layer
+
+
+def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any, dict]:
+    """The "Forget my teaching" button: the session's layer is dropped (the browser's copy too); the shared model
+    reads again."""
     STORE.forget(request.session_hash)
+    drop_export(request.session_hash)
     language = page_language(browser_language, request)
     title = gr.update(label=text("reading", language))
-    return forgotten_html(language), gr.Button(visible=False), gr.update(value={}, visible=False), title
+    # Not None: the browser keeps its last value when sent None (Gradio's BrowserState stores only values).
+    return forgotten_html(language), gr.Button(visible=False), gr.update(value={}, visible=False), title, FORGOTTEN
+
+
+def restore_from_browser(saved: Any, browser_language: str, request: gr.Request) -> tuple[Any, Any]:
+    """The page (re)loaded: the layer the visitor's browser kept becomes this session's again (the forget button
+    and the reading's title say so). Anything the browser sends that is not such a layer is ignored."""
+    head = head_from_browser(saved, LESSONS_KEPT)
+    if head is None or not request.session_hash:
+        return gr.update(), gr.update()
+    STORE.put(request.session_hash, head)
+    language = page_language(browser_language, request)
+    return gr.Button(visible=True), gr.update(label=text("teach_your_reading", language))
 
 
 def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
@@ -420,6 +452,7 @@ class TeachPanel:
     api_exported: gr.File
     api_import: gr.File
     api_imported: gr.JSON
+    saved: gr.BrowserState
 
 
 def shared_reading_label(I18N: gr.I18n) -> gr.Label:
@@ -452,6 +485,7 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
         api_exported=gr.File(label="layer file", visible=False),
         api_import=api_file("layer file"),
         api_imported=gr.JSON(label="import report", visible=False),
+        saved=gr.BrowserState(None, storage_key="touch-pytorch-my-layer", secret=BROWSER_SECRET),
     )
 
 
@@ -478,13 +512,19 @@ def wire(
         button.click(
             teach_from_page,
             [*drawing_inputs, button, language],
-            [panel.report, panel.forget, reading],
+            [panel.report, panel.forget, reading, panel.saved],
             preprocess=False,
             concurrency_limit=4,
             **page_event,
         ).success(reread, reread_inputs, reread_outputs, **reread_event)
     panel.forget.click(
-        forget_from_page, language, [panel.report, panel.forget, panel.shared_reading, reading], **page_event
+        forget_from_page,
+        language,
+        [panel.report, panel.forget, panel.shared_reading, reading, panel.saved],
+        **page_event,
+    ).then(reread, reread_inputs, reread_outputs, **reread_event)
+    language.change(  # the page loaded: the layer the browser kept comes back
+        restore_from_browser, [panel.saved, language], [panel.forget, reading], **page_event
     ).then(reread, reread_inputs, reread_outputs, **reread_event)
     panel.api_digit.change(
         teach_api,
