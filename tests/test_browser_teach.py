@@ -262,3 +262,30 @@ def test_the_layer_survives_a_page_reload(context: BrowserContext, server_url: s
     draw_strokes(page, strokes())
     assert settled_reading(page) == shared
     expect(page.locator("#teach-forget")).to_be_hidden()
+
+
+def test_download_the_layer_and_a_bad_file_is_refused(context: BrowserContext, server_url: str, tmp_path: Path) -> None:
+    """After a teaching the page offers the layer as a file that loads as one; a file that is not a layer is refused
+    with the reason, and the page still reads with the visitor's layer."""
+    from model.teaching_file import read_head
+
+    page = new_page(context, server_url)
+    digit, strokes, _ = draw_a_misread_digit(page)
+    page.locator(f"#teach-{digit}").click()
+    expect(page.locator(REPORT)).to_be_visible(timeout=20_000)
+    with page.expect_download() as download:
+        page.locator("#teach-download").click()
+    saved = tmp_path / "layer.safetensors"
+    download.value.save_as(saved)
+    assert read_head(saved.read_bytes()).weight.shape == (10, 512)
+
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"not a layer")
+    with page.expect_file_chooser() as chooser:
+        page.locator("#teach-upload").click()
+    chooser.value.set_files(bad)
+    expect(page.locator(TOAST)).to_contain_text("not a safetensors file", timeout=10_000)
+    page.locator(CLEAR).click()
+    expect_empty_reading(page)
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == digit

@@ -39,6 +39,7 @@ from model.teach import (
 )
 from model.teaching_file import (
     FILE_NAME,
+    LOAD_CODE,
     MAX_BYTES,
     TeachingFileError,
     head_bytes,
@@ -296,7 +297,7 @@ def teach_session(session: str | None, image, digit: Any, language: str, where: 
 
 def teach_from_page(
     png: str | None, upload: Any, shown: str, digit: str, browser_language: str, request: gr.Request
-) -> tuple[str, Any, Any, dict | None]:
+) -> tuple[str, Any, Any, dict | None, Any]:
     """A digit button under the reading: teach with the drawing the reading shows (``shown``: ``"upload"`` for the
     upload panel's image, else the canvas's); the report, the forget button, and the reading's title (the visitor's
     own model reads from now on), and the layer for the visitor's browser to keep (``gr.BrowserState``). Values come
@@ -310,13 +311,14 @@ def teach_from_page(
     title = gr.update(label=text("teach_your_reading", language))
     kept = STORE.get(request.session_hash)
     saved = head_to_browser(kept) if kept is not None else None
-    return report_html(report, language), gr.Button(visible=True), title, saved
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "teach"), visible=True)
+    return report_html(report, language), gr.Button(visible=True), title, saved, download
 
 
 FORGOTTEN = {"forgotten": True}  # what the browser keeps once the visitor forgot their layer
 
 
-def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any, dict]:
+def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any, dict, Any]:
     """The "Forget my teaching" button: the session's layer is dropped (the browser's copy too); the shared model
     reads again."""
     STORE.forget(request.session_hash)
@@ -324,18 +326,32 @@ def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, A
     language = page_language(browser_language, request)
     title = gr.update(label=text("reading", language))
     # Not None: the browser keeps its last value when sent None (Gradio's BrowserState stores only values).
-    return forgotten_html(language), gr.Button(visible=False), gr.update(value={}, visible=False), title, FORGOTTEN
+    shared, hidden = gr.update(value={}, visible=False), gr.DownloadButton(visible=False)
+    return forgotten_html(language), gr.Button(visible=False), shared, title, FORGOTTEN, hidden
 
 
-def restore_from_browser(saved: Any, browser_language: str, request: gr.Request) -> tuple[Any, Any]:
+def import_from_page(upload: Any, browser_language: str, request: gr.Request) -> tuple[str, Any, Any, dict, Any]:
+    """ "Load a layer file": the file becomes this session's layer (refused with the reason, nothing changed, when it
+    is not one); the report, the forget button, the reading's title, the browser's copy and the download button."""
+    language = page_language(browser_language, request)
+    head = import_session(request.session_hash, upload, language, "import")
+    words = html.escape(text("teach_imported_blank", language))
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "import"), visible=True)
+    title = gr.update(label=text("teach_your_reading", language))
+    report = f'<div class="teach-report" data-testid="teach-imported">{words}</div>'
+    return report, gr.Button(visible=True), title, head_to_browser(head), download
+
+
+def restore_from_browser(saved: Any, browser_language: str, request: gr.Request) -> tuple[Any, Any, Any]:
     """The page (re)loaded: the layer the visitor's browser kept becomes this session's again (the forget button
     and the reading's title say so). Anything the browser sends that is not such a layer is ignored."""
     head = head_from_browser(saved, LESSONS_KEPT)
     if head is None or not request.session_hash:
-        return gr.update(), gr.update()
+        return gr.update(), gr.update(), gr.update()
     STORE.put(request.session_hash, head)
     language = page_language(browser_language, request)
-    return gr.Button(visible=True), gr.update(label=text("teach_your_reading", language))
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "load"), visible=True)
+    return gr.Button(visible=True), gr.update(label=text("teach_your_reading", language)), download
 
 
 def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
@@ -453,6 +469,8 @@ class TeachPanel:
     api_import: gr.File
     api_imported: gr.JSON
     saved: gr.BrowserState
+    download: gr.DownloadButton
+    upload: gr.UploadButton
 
 
 def shared_reading_label(I18N: gr.I18n) -> gr.Label:
@@ -471,6 +489,11 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
     gr.Markdown(I18N("teach_help"))
     forget = gr.Button(I18N("teach_forget"), size="sm", visible=False, elem_id="teach-forget")
     report = gr.HTML("", elem_id="teach-report", css_template=CSS, js_on_load=LAB_LINK_JS)
+    with gr.Row():
+        download = gr.DownloadButton(I18N("teach_download"), size="sm", visible=False, elem_id="teach-download")
+        upload = gr.UploadButton(I18N("teach_upload"), size="sm", file_types=[".safetensors"], elem_id="teach-upload")
+    with gr.Accordion(I18N("teach_load_code"), open=False):
+        gr.Code(LOAD_CODE, language="python", interactive=False, show_label=False)
     return TeachPanel(
         digits=digits,
         report=report,
@@ -486,6 +509,8 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
         api_import=api_file("layer file"),
         api_imported=gr.JSON(label="import report", visible=False),
         saved=gr.BrowserState(None, storage_key="touch-pytorch-my-layer", secret=BROWSER_SECRET),
+        download=download,
+        upload=upload,
     )
 
 
@@ -512,7 +537,7 @@ def wire(
         button.click(
             teach_from_page,
             [*drawing_inputs, button, language],
-            [panel.report, panel.forget, reading, panel.saved],
+            [panel.report, panel.forget, reading, panel.saved, panel.download],
             preprocess=False,
             concurrency_limit=4,
             **page_event,
@@ -520,11 +545,18 @@ def wire(
     panel.forget.click(
         forget_from_page,
         language,
-        [panel.report, panel.forget, panel.shared_reading, reading, panel.saved],
+        [panel.report, panel.forget, panel.shared_reading, reading, panel.saved, panel.download],
         **page_event,
     ).then(reread, reread_inputs, reread_outputs, **reread_event)
+    panel.upload.upload(
+        import_from_page,
+        [panel.upload, language],
+        [panel.report, panel.forget, reading, panel.saved, panel.download],
+        preprocess=False,
+        **page_event,
+    ).success(reread, reread_inputs, reread_outputs, **reread_event)
     language.change(  # the page loaded: the layer the browser kept comes back
-        restore_from_browser, [panel.saved, language], [panel.forget, reading], **page_event
+        restore_from_browser, [panel.saved, language], [panel.forget, reading, panel.download], **page_event
     ).then(reread, reread_inputs, reread_outputs, **reread_event)
     panel.api_digit.change(
         teach_api,
