@@ -2,6 +2,10 @@
 
     python -m model.evaluate_teaching            # the figures, with the shipped weights and settings
     python -m model.evaluate_teaching --sweep    # also the sweep of steps × learning rate the settings come from
+    python -m model.evaluate_teaching --forgetting-only   # only the forgetting table on what visitors draw
+
+The forgetting table (model/forgetting.py) teaches five look-alikes, each to its own visitor, and reads that
+visitor's other digits drawn in the same hand (pen, size, slant; one of them photographed).
 
 The new handwriting is synthetic and made here: a child's mirrored 3 (``Ɛ``), drawn with a round pen on a 280 px
 canvas with a random slant, size, stroke width and wobble, then read through the app's own preprocessing. The shared
@@ -21,6 +25,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from model.forgetting import CASES, run_case, table
 from model.inference import DigitReader
 from model.preprocess import ink_map, mnist_field
 from model.teach import LEARNING_RATE, OWN_SHARE, STEPS, PersonalHead, Teacher
@@ -184,11 +189,21 @@ def sweep(
         )
 
 
+def print_forgetting(teacher: Teacher, mnist: tuple[np.ndarray, np.ndarray], seed: int) -> None:
+    """The forgetting table: five look-alikes taught, each visitor's other digits read in the same hand."""
+    images = (mnist[0] * 255).round().astype(np.uint8)
+    outcomes = [run_case(teacher, case, images, mnist[1], seed=seed) for case in CASES]
+    print("Forgetting on what visitors draw (each row a visitor teaching 3 drawings the shared model misreads):")
+    print(table(outcomes))
+    print(f"All met: {'yes' if all(o.passed for o in outcomes) else 'NO'}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", default=None)
     parser.add_argument("--sweep", action="store_true", help="also print the steps × learning-rate sweep")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--forgetting-only", action="store_true", help="only the table on what visitors draw")
     args = parser.parse_args()
     torch.set_num_threads(1)  # as the app serves on a CPU
 
@@ -196,6 +211,9 @@ def main() -> None:
     mnist = load_slice()
     teacher = Teacher.load(reader.model)
     started = time.perf_counter()
+    print_forgetting(teacher, mnist, args.seed)
+    if args.forgetting_only:
+        return
     f = measure(teacher, mnist, seed=args.seed)
     shared_mnist = accuracy(teacher.start, teacher.features(mnist[0]), mnist[1])
     print(

@@ -235,4 +235,57 @@ def test_after_an_upload_the_buttons_teach_the_uploaded_image(
     settled_reading(page)
     page.locator("#teach-3").click()
     expect(summary).to_contain_text("this drawing is a 3. Your model read it as ", timeout=20_000)
-    expect(page.locator(TOP_LABEL)).to_have_text("3", timeout=READ_TIMEOUT_MS)
+    # 3 is now the likeliest, though not always sure enough for the label to say it (it may say "?"): the class the
+    # drawing was read as is guarded against one drawing, and the earlier lesson shares the drawing's weight.
+    expect(summary).to_contain_text(re.compile(r"and reads 3 \(\d+%\) now"))
+
+
+def test_the_layer_survives_a_page_reload(context: BrowserContext, server_url: str, store) -> None:
+    """The visitor's browser keeps their layer (gr.BrowserState): after a reload the page reads with it again."""
+    page = new_page(context, server_url)
+    digit, strokes, shared = draw_a_misread_digit(page)
+    page.locator(f"#teach-{digit}").click()
+    expect(page.locator(REPORT)).to_be_visible(timeout=20_000)
+    expect(page.locator(TOP_LABEL)).to_have_text(digit, timeout=READ_TIMEOUT_MS)
+    before = set(store.sessions())
+
+    open_app(page, server_url)  # loads the page again, as a reload does
+    expect(page.locator("#teach-forget")).to_be_visible(timeout=10_000)
+    expect(page.locator("#reading")).to_contain_text("Your model")
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == digit, describe_reading(page)
+    assert set(store.sessions()) - before, "the reloaded page's session has no layer"
+
+    page.locator("#teach-forget").click()  # forgetting drops the browser's copy too
+    expect(page.locator('[data-testid="teach-forgotten"]')).to_be_visible(timeout=10_000)
+    open_app(page, server_url)  # loads the page again, as a reload does
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == shared
+    expect(page.locator("#teach-forget")).to_be_hidden()
+
+
+def test_download_the_layer_and_a_bad_file_is_refused(context: BrowserContext, server_url: str, tmp_path: Path) -> None:
+    """After a teaching the page offers the layer as a file that loads as one; a file that is not a layer is refused
+    with the reason, and the page still reads with the visitor's layer."""
+    from model.teaching_file import read_head
+
+    page = new_page(context, server_url)
+    digit, strokes, _ = draw_a_misread_digit(page)
+    page.locator(f"#teach-{digit}").click()
+    expect(page.locator(REPORT)).to_be_visible(timeout=20_000)
+    with page.expect_download() as download:
+        page.locator("#teach-download").click()
+    saved = tmp_path / "layer.safetensors"
+    download.value.save_as(saved)
+    assert read_head(saved.read_bytes()).weight.shape == (10, 512)
+
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"not a layer")
+    with page.expect_file_chooser() as chooser:
+        page.locator("#teach-upload").click()
+    chooser.value.set_files(bad)
+    expect(page.locator(TOAST)).to_contain_text("not a safetensors file", timeout=10_000)
+    page.locator(CLEAR).click()
+    expect_empty_reading(page)
+    draw_strokes(page, strokes())
+    assert settled_reading(page) == digit

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from model.evaluate_teaching import STYLES, accuracy, style_fields, teach_all
+from model.forgetting import CASES, DIGIT_DROP, OVERALL_DROP, STYLE_GOAL, run_case, table
 from model.network import NeuralNetwork
 from model.teach import (
     DETACH_LINE,
@@ -149,17 +150,24 @@ def test_a_3_taught_as_8_reads_8_for_that_visitor_only(teacher, slice_fields):
 
 def test_a_correction_takes_even_against_a_sure_reading_and_the_loss_falls(teacher, slice_fields):
     """A visitor who says a digit the model is sure of is another digit gets that digit back for that drawing, with a
-    loss curve that falls (no step that jumps up: the learning rate is below what makes plain SGD oscillate)."""
+    loss curve that falls (no step that jumps up: the learning rate is below what makes plain SGD oscillate). Since
+    the class the drawing was read as is guarded (issue 18: one drawing cannot take a class over), a few take only
+    when the visitor teaches the same drawing a second time (36 of 40 at once, 40 of 40 by the second)."""
     fields, labels = slice_fields
     features = teacher.features(fields)
     sure = np.flatnonzero(teacher.start.probabilities(features).max(1) > 0.95)[:12]
     rng = np.random.default_rng(0)
+    at_once = 0
     for index in sure:
         wrong = int((labels[index] + rng.integers(1, 10)) % 10)
         head, report = teacher.teach(None, fields[index], wrong)
+        assert report.loss[-1] < report.loss[0] and max(np.diff(report.loss)) < 0.1, report.loss
+        at_once += int(np.argmax(report.after)) == wrong
+        if int(np.argmax(report.after)) != wrong:
+            head, report = teacher.teach(head, fields[index], wrong)
         assert int(np.argmax(report.after)) == wrong, (index, labels[index], wrong, report.after)
         assert head.probabilities(features[index]).argmax() == wrong
-        assert report.loss[-1] < report.loss[0] and max(np.diff(report.loss)) < 0.1, report.loss
+    assert at_once >= 10
 
 
 def test_teaching_the_same_drawing_again_keeps_only_the_new_label(teacher, slice_fields):
@@ -308,3 +316,17 @@ def test_cpu_teachings_run_one_at_a_time_in_one_thread(monkeypatch, slice_fields
         reports = list(pool.map(lambda i: compute.cpu_teaching(None, fields[i], (i + 1) % 10)[1], range(6)))
     assert [report["digit"] for report in reports] == [(i + 1) % 10 for i in range(6)]
     assert len(threads) == 6 and set(threads) == {"cpu-teaching_0"} and most[0] == 1
+
+
+# --- forgetting on what visitors draw (model/forgetting.py) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", [CASES[0], CASES[2], CASES[4]], ids=lambda c: c.name)
+def test_a_look_alike_taught_keeps_the_visitors_other_digits(teacher, mnist_slice, case):
+    """With a random MNIST replay only, the Ɛ taught as 3 cost that visitor's 8s 11 points, the flagged 1 their 7s
+    6 points and the photographed 7 one digit 5 points: the visitor's digits, drawn in the same hand, must stay within
+    1 point overall and 3 per digit, and the style taught must read right ≥ 90%."""
+    outcome = run_case(teacher, case, mnist_slice.images, mnist_slice.labels.astype(np.int64))
+    assert outcome.style_visitor >= STYLE_GOAL, table([outcome])
+    assert outcome.others_shared - outcome.others_visitor <= OVERALL_DROP + 1e-9, table([outcome])
+    assert outcome.worst_digit_drop <= DIGIT_DROP + 1e-9, table([outcome])

@@ -261,3 +261,77 @@ def test_teaching_through_emulated_zerogpu(tmp_path, files):
         assert report["gpu_unavailable"] == ("no driver" if STUBBED else None)  # the reason, as a field
         assert read(visitor, files["three"]) == "8" and read(other, files["three"]) == "3"
         assert api.called("/schedule"), "the teaching never asked the device API for a GPU"
+
+
+# --- keeping a teaching: /export_teaching and /import_teaching ------------------------------------------------------
+
+
+def confidences(client: Client, path: str) -> dict[str, float]:
+    label = client.predict(sketch(path), api_name="/predict")[0]
+    return {item["label"]: item["confidence"] for item in label["confidences"]}
+
+
+def test_a_layer_exported_from_one_client_reads_the_same_in_another(server_url, files, misread, store):
+    path, digit = misread
+    teacher, other = Client(server_url, verbose=False), Client(server_url, verbose=False)
+    teach(teacher, path, digit)
+    exported = teacher.predict(api_name="/export_teaching")
+    assert Path(exported).name.endswith(".safetensors")
+    report = other.predict(handle_file(exported), api_name="/import_teaching")
+    assert report["loaded"] is True and report["model"] == "yours" and report["changed"] > 0
+    for drawing in (path, files["three"]):
+        theirs, ours = confidences(teacher, drawing), confidences(other, drawing)
+        assert theirs.keys() == ours.keys()
+        assert all(abs(theirs[k] - ours[k]) < 1e-6 for k in theirs)
+    assert read(other, path) == str(digit)
+
+
+def test_the_exported_file_in_the_quickstart_class_gives_the_visitors_probabilities(server_url, misread, tmp_path):
+    from model.inference import WEIGHTS_PATH
+    from model.preprocess import preprocess
+    from model.teaching_file import quickstart_probabilities
+
+    path, digit = misread
+    client = Client(server_url, verbose=False)
+    teach(client, path, digit)
+    exported = client.predict(api_name="/export_teaching")
+    field = preprocess(path).numpy()
+    quickstart = quickstart_probabilities(str(WEIGHTS_PATH), exported, field)[0]
+    served = confidences(client, path)
+    assert int(np.argmax(quickstart)) == digit
+    for name, value in served.items():
+        assert abs(quickstart[int(name)] - value) < 1e-5
+
+
+@pytest.mark.parametrize("kind", ["pickle", "text", "shapes", "nan", "keys"])
+def test_a_bad_layer_file_is_refused_and_changes_nothing(server_url, files, misread, tmp_path, kind):
+    import pickle
+
+    from safetensors.numpy import save
+
+    from model.teaching_file import BIAS, WEIGHT
+
+    made = {
+        "pickle": pickle.dumps({WEIGHT: np.zeros((10, 512))}),
+        "text": b"hello, not a layer",
+        "shapes": save({WEIGHT: np.zeros((10, 511), np.float32), BIAS: np.zeros(10, np.float32)}),
+        "nan": save({WEIGHT: np.full((10, 512), np.nan, np.float32), BIAS: np.zeros(10, np.float32)}),
+        "keys": save({"weight": np.zeros((10, 512), np.float32), "bias": np.zeros(10, np.float32)}),
+    }
+    bad = tmp_path / f"{kind}.safetensors"
+    bad.write_bytes(made[kind])
+    path, digit = misread
+    client = Client(server_url, verbose=False)
+    teach(client, path, digit)
+    before = confidences(client, path)
+    with pytest.raises(AppError) as refused:
+        client.predict(handle_file(str(bad)), api_name="/import_teaching")
+    assert {"pickle": "pickle", "text": "safetensors", "shapes": "10×512", "nan": "NaN", "keys": "linear_relu"}[
+        kind
+    ] in str(refused.value)
+    assert confidences(client, path) == before
+
+
+def test_export_before_any_teaching_is_refused(server_url):
+    with pytest.raises(AppError, match="teach a digit first"):
+        Client(server_url, verbose=False).predict(api_name="/export_teaching")

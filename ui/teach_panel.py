@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import math
+import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,19 +28,31 @@ from model.preprocess import DrawingError, decode_data_url, ink_map, mnist_field
 from model.teach import (
     CAPACITY,
     DETACH_LINE,
+    LESSONS_KEPT,
     OWN_SHARE,
+    PROTECT_SHARE,
     REPLAY_BATCH,
     TRAINING_CODE,
     WARPS,
     PersonalHead,
     SessionStore,
 )
+from model.teaching_file import (
+    FILE_NAME,
+    LOAD_CODE,
+    MAX_BYTES,
+    TeachingFileError,
+    head_bytes,
+    head_from_browser,
+    head_to_browser,
+    read_head,
+)
 from model.unsure import label_value
 from ui.errors import refuse, refuse_drawing, refuse_text
 from ui.gpu_words import device_words
 from ui.i18n import text
 from ui.language import page_language
-from ui.upload import api_image, uploaded_image
+from ui.upload import api_file, api_image, file_path, not_sent, uploaded_image
 
 STORE = SessionStore(CAPACITY)
 
@@ -50,6 +64,21 @@ TEACH_DESCRIPTION = (
     "taught instead of the GPU, or null), and the time split."
 )
 FORGET_DESCRIPTION = "Drops this session's own last layer: /predict reads with the shared model again."
+EXPORT_DESCRIPTION = (
+    "This session's own last layer as a safetensors file holding linear_relu_stack.4.weight (10x512) and "
+    "linear_relu_stack.4.bias (10), float32: with the shipped weights it loads into PyTorch's Quickstart "
+    "NeuralNetwork (load_state_dict(..., strict=False)). Refused before the session has taught or loaded a layer."
+)
+IMPORT_DESCRIPTION = (
+    "Loads a safetensors file (as /export_teaching makes) as this session's own last layer; afterwards /predict "
+    "reads with it. Returns a JSON report: loaded, model, lessons, changed (the largest change from the shared "
+    "layer's numbers). A file that is not such a layer (wrong keys or shapes, NaN or inf, not safetensors, a "
+    "pickle, over 64 KB) is refused with the reason, and nothing changes."
+)
+EXPORT_FOLDER = tempfile.mkdtemp(prefix="mnist-layers-")
+# The key the visitor's browser keeps their layer under (encrypted with it): a fixed secret from the environment keeps
+# layers across server restarts; without one, a random secret per server start (a restart forgets them).
+BROWSER_SECRET = os.environ.get("MNIST_BROWSER_SECRET") or None
 
 # The report's link opens the detach() lab tab (its button says "detach()" in both languages).
 LAB_LINK_JS = """element.addEventListener('click', event => {
@@ -210,7 +239,9 @@ def report_html(report: dict, language: str) -> str:
         f'<span class="teach-key" style="background:#94a3b8"></span>{html.escape(text("teach_before", language))} '
         f'<span class="teach-key" style="background:#4f46e5"></span>{html.escape(text("teach_after", language))}'
     )
-    loss_caption = text("teach_loss", language).format(warps=WARPS, replay=REPLAY_BATCH, share=round(OWN_SHARE * 100))
+    loss_caption = text("teach_loss", language).format(
+        warps=WARPS, replay=REPLAY_BATCH, share=round(OWN_SHARE * 100), guard=round(PROTECT_SHARE * 100)
+    )
     body = (
         f'<p data-testid="teach-summary">{html.escape(summary)}</p>'
         '<div class="teach-plots">'
@@ -266,10 +297,11 @@ def teach_session(session: str | None, image, digit: Any, language: str, where: 
 
 def teach_from_page(
     png: str | None, upload: Any, shown: str, digit: str, browser_language: str, request: gr.Request
-) -> tuple[str, Any, Any]:
+) -> tuple[str, Any, Any, dict | None, Any]:
     """A digit button under the reading: teach with the drawing the reading shows (``shown``: ``"upload"`` for the
     upload panel's image, else the canvas's); the report, the forget button, and the reading's title (the visitor's
-    own model reads from now on). Values come unprocessed: the upload as its file value, the others as text."""
+    own model reads from now on), and the layer for the visitor's browser to keep (``gr.BrowserState``). Values come
+    unprocessed: the upload as its file value, the others as text."""
     language = page_language(browser_language, request)
     try:
         image = uploaded_image(upload) if shown == "upload" else decode_data_url(png)
@@ -277,15 +309,49 @@ def teach_from_page(
         raise refuse_drawing(error, language, where="teach") from error
     report = teach_session(request.session_hash, image, digit, language, "teach")
     title = gr.update(label=text("teach_your_reading", language))
-    return report_html(report, language), gr.Button(visible=True), title
+    kept = STORE.get(request.session_hash)
+    saved = head_to_browser(kept) if kept is not None else None
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "teach"), visible=True)
+    return report_html(report, language), gr.Button(visible=True), title, saved, download
 
 
-def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any]:
-    """The "Forget my teaching" button: the session's layer is dropped; the shared model reads again."""
+FORGOTTEN = {"forgotten": True}  # what the browser keeps once the visitor forgot their layer
+
+
+def forget_from_page(browser_language: str, request: gr.Request) -> tuple[str, Any, Any, Any, dict, Any]:
+    """The "Forget my teaching" button: the session's layer is dropped (the browser's copy too); the shared model
+    reads again."""
     STORE.forget(request.session_hash)
+    drop_export(request.session_hash)
     language = page_language(browser_language, request)
     title = gr.update(label=text("reading", language))
-    return forgotten_html(language), gr.Button(visible=False), gr.update(value={}, visible=False), title
+    # Not None: the browser keeps its last value when sent None (Gradio's BrowserState stores only values).
+    shared, hidden = gr.update(value={}, visible=False), gr.DownloadButton(visible=False)
+    return forgotten_html(language), gr.Button(visible=False), shared, title, FORGOTTEN, hidden
+
+
+def import_from_page(upload: Any, browser_language: str, request: gr.Request) -> tuple[str, Any, Any, dict, Any]:
+    """ "Load a layer file": the file becomes this session's layer (refused with the reason, nothing changed, when it
+    is not one); the report, the forget button, the reading's title, the browser's copy and the download button."""
+    language = page_language(browser_language, request)
+    head = import_session(request.session_hash, upload, language, "import")
+    words = html.escape(text("teach_imported_blank", language))
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "import"), visible=True)
+    title = gr.update(label=text("teach_your_reading", language))
+    report = f'<div class="teach-report" data-testid="teach-imported">{words}</div>'
+    return report, gr.Button(visible=True), title, head_to_browser(head), download
+
+
+def restore_from_browser(saved: Any, browser_language: str, request: gr.Request) -> tuple[Any, Any, Any]:
+    """The page (re)loaded: the layer the visitor's browser kept becomes this session's again (the forget button
+    and the reading's title say so). Anything the browser sends that is not such a layer is ignored."""
+    head = head_from_browser(saved, LESSONS_KEPT)
+    if head is None or not request.session_hash:
+        return gr.update(), gr.update(), gr.update()
+    STORE.put(request.session_hash, head)
+    language = page_language(browser_language, request)
+    download = gr.DownloadButton(value=export_session(request.session_hash, language, "load"), visible=True)
+    return gr.Button(visible=True), gr.update(label=text("teach_your_reading", language)), download
 
 
 def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
@@ -302,12 +368,71 @@ def teach_api(image: Any, digit: Any, request: gr.Request) -> dict:
 
 def forget_api(request: gr.Request) -> dict:
     """/forget: drop this session's own layer."""
+    drop_export(request.session_hash)
     return {"forgotten": STORE.forget(request.session_hash), "model": "shared"}
+
+
+def _export_path(session: str) -> str:
+    return os.path.join(EXPORT_FOLDER, f"{abs(hash(session)):x}", FILE_NAME)
+
+
+def drop_export(session: str | None) -> None:
+    """The session's exported file, if any, goes with its layer."""
+    if session and os.path.exists(_export_path(session)):
+        os.remove(_export_path(session))
+
+
+def export_session(session: str | None, language: str, where: str) -> str:
+    """The session's layer written as a safetensors file (one file per session, rewritten); its path."""
+    head = STORE.get(session)
+    if head is None or not session:
+        raise refuse_text("teach_nothing_to_export", language, where=where)
+    path = _export_path(session)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as file:
+        file.write(head_bytes(head))
+    return path
+
+
+def import_session(session: str | None, payload: Any, language: str, where: str) -> PersonalHead:
+    """A layer file (an unprocessed file value) read, checked and kept as the session's; refused in ``language``
+    with the reason, changing nothing, when it is not a layer."""
+    path = file_path(payload) if not_sent(payload) is None else None
+    if path is None:
+        raise refuse_text("teach_err_file_missing", language, where=where)
+    if not session:
+        raise refuse_text("teach_err_no_session", language, where=where)
+    size = os.path.getsize(path)
+    try:
+        if size > MAX_BYTES:
+            raise TeachingFileError("too_large")
+        with open(path, "rb") as file:
+            head = read_head(file.read())
+    except TeachingFileError as error:
+        detail = str(error).partition(": ")[2]
+        key = f"teach_err_file_{error.code}"
+        raise refuse_text(key, language, where=where, size=round(size / 1024), detail=detail) from error
+    STORE.put(session, head)
+    return head
+
+
+def export_api(request: gr.Request) -> str:
+    """/export_teaching: this session's layer as a safetensors file."""
+    return export_session(request.session_hash, page_language(None, request), "/export_teaching")
+
+
+def import_api(file: Any, request: gr.Request) -> dict:
+    """/import_teaching: a layer file becomes this session's own layer."""
+    head = import_session(request.session_hash, file, page_language(None, request), "/import_teaching")
+    start = compute.TEACHER.start
+    changed = max(float(np.abs(head.weight - start.weight).max()), float(np.abs(head.bias - start.bias).max()))
+    return {"loaded": True, "model": "yours", "lessons": head.lessons, "changed": changed}
 
 
 def end_session(request: gr.Request) -> None:
     """The page was closed: its layer goes with it."""
     STORE.forget(request.session_hash)
+    drop_export(request.session_hash)
 
 
 # --- the page -----------------------------------------------------------------------------------------------------
@@ -339,6 +464,13 @@ class TeachPanel:
     api_report: gr.JSON
     api_forget: gr.Button
     api_forgot: gr.JSON
+    api_export: gr.Button
+    api_exported: gr.File
+    api_import: gr.File
+    api_imported: gr.JSON
+    saved: gr.BrowserState
+    download: gr.DownloadButton
+    upload: gr.UploadButton
 
 
 def shared_reading_label(I18N: gr.I18n) -> gr.Label:
@@ -357,6 +489,11 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
     gr.Markdown(I18N("teach_help"))
     forget = gr.Button(I18N("teach_forget"), size="sm", visible=False, elem_id="teach-forget")
     report = gr.HTML("", elem_id="teach-report", css_template=CSS, js_on_load=LAB_LINK_JS)
+    with gr.Row():
+        download = gr.DownloadButton(I18N("teach_download"), size="sm", visible=False, elem_id="teach-download")
+        upload = gr.UploadButton(I18N("teach_upload"), size="sm", file_types=[".safetensors"], elem_id="teach-upload")
+    with gr.Accordion(I18N("teach_load_code"), open=False):
+        gr.Code(LOAD_CODE, language="python", interactive=False, show_label=False)
     return TeachPanel(
         digits=digits,
         report=report,
@@ -367,6 +504,13 @@ def render(I18N: gr.I18n, shared_reading: gr.Label) -> TeachPanel:
         api_report=gr.JSON(label="teaching report", visible=False),
         api_forget=gr.Button("forget", visible=False),
         api_forgot=gr.JSON(label="forgotten", visible=False),
+        api_export=gr.Button("export", visible=False),
+        api_exported=gr.File(label="layer file", visible=False),
+        api_import=api_file("layer file"),
+        api_imported=gr.JSON(label="import report", visible=False),
+        saved=gr.BrowserState(None, storage_key="touch-pytorch-my-layer", secret=BROWSER_SECRET),
+        download=download,
+        upload=upload,
     )
 
 
@@ -393,13 +537,26 @@ def wire(
         button.click(
             teach_from_page,
             [*drawing_inputs, button, language],
-            [panel.report, panel.forget, reading],
+            [panel.report, panel.forget, reading, panel.saved, panel.download],
             preprocess=False,
             concurrency_limit=4,
             **page_event,
         ).success(reread, reread_inputs, reread_outputs, **reread_event)
     panel.forget.click(
-        forget_from_page, language, [panel.report, panel.forget, panel.shared_reading, reading], **page_event
+        forget_from_page,
+        language,
+        [panel.report, panel.forget, panel.shared_reading, reading, panel.saved, panel.download],
+        **page_event,
+    ).then(reread, reread_inputs, reread_outputs, **reread_event)
+    panel.upload.upload(
+        import_from_page,
+        [panel.upload, language],
+        [panel.report, panel.forget, reading, panel.saved, panel.download],
+        preprocess=False,
+        **page_event,
+    ).success(reread, reread_inputs, reread_outputs, **reread_event)
+    language.change(  # the page loaded: the layer the browser kept comes back
+        restore_from_browser, [panel.saved, language], [panel.forget, reading, panel.download], **page_event
     ).then(reread, reread_inputs, reread_outputs, **reread_event)
     panel.api_digit.change(
         teach_api,
@@ -411,6 +568,17 @@ def wire(
         concurrency_limit=4,
     )
     panel.api_forget.click(forget_api, None, panel.api_forgot, api_name="forget", api_description=FORGET_DESCRIPTION)
+    panel.api_export.click(
+        export_api, None, panel.api_exported, api_name="export_teaching", api_description=EXPORT_DESCRIPTION
+    )
+    panel.api_import.change(
+        import_api,
+        panel.api_import,
+        panel.api_imported,
+        api_name="import_teaching",
+        api_description=IMPORT_DESCRIPTION,
+        preprocess=False,
+    )
     root = gr.context.Context.root_block
     if root is not None:
         root.unload(end_session)

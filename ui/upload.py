@@ -109,6 +109,14 @@ def api_image() -> gr.Image:
     return image
 
 
+def api_file(label: str) -> gr.File:
+    """A hidden API input for any file (``handle_file(path)``), checked like /classify's: anything else arrives as
+    the name of what came."""
+    component = gr.File(label=label, visible=False)
+    _checked_as(component, FileValue)
+    return component
+
+
 def api_sketchpad() -> gr.Sketchpad:
     """The hidden input of /predict: a Sketchpad value ``{"background", "layers", "composite"}``."""
     sketchpad = gr.Sketchpad(label="drawing", type="filepath", visible=False)

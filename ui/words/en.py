@@ -306,8 +306,9 @@ WORDS: dict[str, str] = {
     "teach_after": "after",
     "teach_probabilities": "This drawing's ten probabilities, before and after",
     "teach_loss": (
-        "Loss per step: the drawing, {warps} warps of it and your earlier drawings weigh {share}%, {replay} random "
-        "MNIST digits and the MNIST digits nearest your drawings the rest"
+        "Loss per step: the drawing, {warps} warps of it and your earlier drawings weigh {share}%; the digit it was "
+        "read as and its look-alike, {guard}% (their MNIST digits nearest your drawing); {replay} random MNIST digits "
+        "and the MNIST digits nearest your drawings the rest"
     ),
     "teach_step": "step",
     "teach_time": (
@@ -323,6 +324,24 @@ WORDS: dict[str, str] = {
     "teach_err_digit": "The digit must be a whole number from 0 to 9, not {value}.",
     "teach_err_blank": "There is nothing to teach: the drawing is blank. Draw a digit first.",
     "teach_err_no_session": "No session to teach.",
+    "teach_download": "Download my layer (.safetensors)",
+    "teach_upload": "Load a layer file",
+    "teach_load_code": "Your layer in PyTorch's Quickstart network, with the shipped body: three lines",
+    "teach_imported": (
+        "Loaded your layer: your readings now come from it. This drawing reads {digit} ({percent}%) with it."
+    ),
+    "teach_imported_blank": "Loaded your layer: your readings now come from it.",
+    "teach_nothing_to_export": "Nothing to download yet: teach a digit first.",
+    "teach_err_file_missing": "No file came: choose a .safetensors file.",
+    "teach_err_file_too_large": "The file is too large to be a layer ({size} KB; a layer is 21 KB).",
+    "teach_err_file_pickle": "The file is a pickle (torch.save): it is not opened. Only safetensors files are read.",
+    "teach_err_file_not_safetensors": "The file is not a safetensors file.",
+    "teach_err_file_keys": (
+        "The file must hold linear_relu_stack.4.weight and linear_relu_stack.4.bias, and nothing else (it holds: "
+        "{detail})."
+    ),
+    "teach_err_file_shapes": "The layer must be a 10×512 weight and a 10-long bias, in floats (the file: {detail}).",
+    "teach_err_file_not_finite": "The layer holds NaN or infinite numbers: it is not loaded.",
     # Messages for refused input (errors), all areas.
     "error_title": "Error",
     "drawing_empty_image": "The image is empty ({width}×{height} px).",

@@ -266,8 +266,8 @@ WORDS: dict[str, str] = {
     "teach_after": "之后",
     "teach_probabilities": "这幅画的十个概率：教之前与教之后",
     "teach_loss": (
-        "每一步的损失：这幅画、它的 {warps} 个变形和你之前的画占 {share}%，{replay} 个随机 MNIST 数字和与你的画最接近的"
-        " MNIST 数字占其余"
+        "每一步的损失：这幅画、它的 {warps} 个变形和你之前的画占 {share}%；它被读成的数字及其形近数字占 {guard}%"
+        "（取其中与你的画最接近的 MNIST 数字）；{replay} 个随机 MNIST 数字和与你的画最接近的 MNIST 数字占其余"
     ),
     "teach_step": "步",
     "teach_time": (
@@ -283,6 +283,21 @@ WORDS: dict[str, str] = {
     "teach_err_digit": "数字必须是 0 到 9 的整数，而不是 {value}。",
     "teach_err_blank": "没有可教的内容：画面是空的。请先画一个数字。",
     "teach_err_no_session": "没有可以教的会话。",
+    "teach_download": "下载我的最后一层（.safetensors）",
+    "teach_upload": "载入一层的文件",
+    "teach_load_code": "在 PyTorch 快速入门的网络里用你的这一层（配上共享的主体）：三行",
+    "teach_imported": "已载入你的那一层：识别结果从现在起来自它。用它读，这幅画是 {digit}（{percent}%）。",
+    "teach_imported_blank": "已载入你的那一层：识别结果从现在起来自它。",
+    "teach_nothing_to_export": "还没有可下载的：请先教一个数字。",
+    "teach_err_file_missing": "没有收到文件：请选择一个 .safetensors 文件。",
+    "teach_err_file_too_large": "文件太大，不可能是一层（{size} KB；一层是 21 KB）。",
+    "teach_err_file_pickle": "这个文件是 pickle（torch.save）：不会被打开。只读取 safetensors 文件。",
+    "teach_err_file_not_safetensors": "这个文件不是 safetensors 文件。",
+    "teach_err_file_keys": (
+        "文件必须只含 linear_relu_stack.4.weight 和 linear_relu_stack.4.bias（它含有：{detail}）。"
+    ),
+    "teach_err_file_shapes": "这一层必须是 10×512 的权重和长 10 的偏置，且为浮点数（这个文件：{detail}）。",
+    "teach_err_file_not_finite": "这一层含有 NaN 或无穷大的数：不予载入。",
     # Messages for refused input (errors), all areas.
     "error_title": "出错了",
     "drawing_empty_image": "图片是空的（{width}×{height} 像素）。",
