@@ -33,7 +33,7 @@ WORKING_SIDE = 448  # larger drawings are box-averaged down to about this before
 INK_THRESHOLD = 0.12  # below this (after the background is removed) a pixel counts as paper, not ink
 
 
-#: Every DrawingError's English message, by key; the page shows them in its own language (ui/i18n.py, ERROR_TEXTS).
+#: Every DrawingError's English message, by key; the page shows them in its own language (ui/words/: drawing_* keys).
 DRAWING_ERRORS = {
     "empty_image": "The image is empty ({width}×{height} px).",
     "image_too_big": "The image is {width}×{height} px; the limit is {limit} px a side.",
