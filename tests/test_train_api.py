@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from tests.servers import free_port
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    import os
-
-    os.environ.setdefault("MNIST_DEVICE", "cpu")
-    import app
-
-    _, url, _ = app.demo.launch(
-        **app.LAUNCH_OPTIONS, prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True
-    )
-    yield url
-    app.demo.close()
 
 
 @pytest.fixture(scope="module")
